@@ -1,0 +1,114 @@
+//! Errors and their exit statuses, in one place.
+
+use std::fmt;
+
+/// What went wrong; every kind maps to an exit status in [`Error::exit_status`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Bad command line (unknown option, missing program).
+    Usage(String),
+    /// The program text does not parse.
+    Syntax {
+        /// `cmd. line` or the `-f` file name.
+        source: String,
+        /// 1-based line in that source.
+        line: usize,
+        /// What the parser found.
+        msg: String,
+    },
+    /// A fatal error while running the program (division by zero, bad regex, ...).
+    Runtime {
+        /// Line of the statement being executed, when known.
+        line: usize,
+        /// Description of the failure.
+        msg: String,
+    },
+    /// A file could not be opened or read.
+    Io {
+        /// What was being done, e.g. "cannot open file `x' for reading".
+        what: String,
+        /// The operating system's reason.
+        err: std::io::Error,
+    },
+}
+
+/// An awk error: a syntax error, a runtime error, or a usage error.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+impl Error {
+    /// Wraps a kind.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+
+    /// A runtime error at `line`.
+    pub fn runtime(line: usize, msg: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Runtime {
+            line,
+            msg: msg.into(),
+        })
+    }
+
+    /// The kind of error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Exit status for this error: 2 for everything, as gawk and mawk do.
+    pub fn exit_status(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Usage(_)
+            | ErrorKind::Syntax { .. }
+            | ErrorKind::Runtime { .. }
+            | ErrorKind::Io { .. } => 2,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::Usage(m) => write!(f, "{m}"),
+            ErrorKind::Syntax { source, line, msg } => {
+                if source.is_empty() {
+                    write!(f, "line {line}: {msg}")
+                } else {
+                    write!(f, "{source}: line {line}: {msg}")
+                }
+            }
+            ErrorKind::Runtime { line, msg } => {
+                if *line > 0 {
+                    write!(f, "line {line}: fatal: {msg}")
+                } else {
+                    write!(f, "fatal: {msg}")
+                }
+            }
+            ErrorKind::Io { what, err } => write!(f, "fatal: {what}: {}", describe_io(err)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The strerror-like text of an I/O error, without Rust's "(os error N)" suffix.
+pub fn describe_io(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match err.kind() {
+        K::NotFound => "No such file or directory".into(),
+        K::PermissionDenied => "Permission denied".into(),
+        K::AlreadyExists => "File exists".into(),
+        K::IsADirectory => "Is a directory".into(),
+        K::NotADirectory => "Not a directory".into(),
+        _ => {
+            let s = err.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}

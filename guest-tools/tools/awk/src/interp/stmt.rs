@@ -1,0 +1,264 @@
+//! Statement execution, `print` and `printf`.
+
+use super::{Flow, Interp, Unwind, R};
+use crate::ast::{Expr, Redirect, Stmt, StmtKind};
+use crate::fields::FieldRef;
+use crate::format::{sprintf, FormatError};
+use crate::value::{FmtValue, Value};
+
+impl<'p> Interp<'p> {
+    /// Runs statements in order.
+    pub(crate) fn exec_block(&mut self, stmts: &'p [Stmt]) -> R<Flow> {
+        for s in stmts {
+            match self.exec(s)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec(&mut self, s: &'p Stmt) -> R<Flow> {
+        self.line = s.line;
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                self.eval_effect(e)?;
+            }
+            StmtKind::Print(args, redir) => self.print(args, redir.as_ref())?,
+            StmtKind::Printf(args, redir) => self.printf(args, redir.as_ref())?,
+            StmtKind::If(c, a, b) => {
+                if self.eval_bool(c)? {
+                    return self.exec(a);
+                } else if let Some(b) = b {
+                    return self.exec(b);
+                }
+            }
+            StmtKind::While(c, body) => {
+                while self.eval_bool(c)? {
+                    match self.exec(body)? {
+                        Flow::Break => break,
+                        Flow::Normal | Flow::Continue => {}
+                        r @ Flow::Return(_) => return Ok(r),
+                    }
+                }
+            }
+            StmtKind::Do(body, c) => loop {
+                match self.exec(body)? {
+                    Flow::Break => break,
+                    Flow::Normal | Flow::Continue => {}
+                    r @ Flow::Return(_) => return Ok(r),
+                }
+                if !self.eval_bool(c)? {
+                    break;
+                }
+            },
+            StmtKind::For(init, cond, step, body) => {
+                if let Some(i) = init {
+                    self.exec(i)?;
+                }
+                loop {
+                    if let Some(c) = cond {
+                        if !self.eval_bool(c)? {
+                            break;
+                        }
+                    }
+                    match self.exec(body)? {
+                        Flow::Break => break,
+                        Flow::Normal | Flow::Continue => {}
+                        r @ Flow::Return(_) => return Ok(r),
+                    }
+                    if let Some(st) = step {
+                        self.exec(st)?;
+                    }
+                }
+            }
+            StmtKind::ForIn(var, arr, body) => {
+                let a = self.arr(*arr)?;
+                let keys = a.borrow().keys();
+                for k in keys {
+                    // Elements deleted by the body are skipped, as in gawk.
+                    if !a.borrow().contains(&k) {
+                        continue;
+                    }
+                    self.assign(var, Value::StrNum(k))?;
+                    match self.exec(body)? {
+                        Flow::Break => break,
+                        Flow::Normal | Flow::Continue => {}
+                        r @ Flow::Return(_) => return Ok(r),
+                    }
+                }
+            }
+            StmtKind::Block(v) => return self.exec_block(v),
+            StmtKind::Next => return Err(Unwind::Next),
+            StmtKind::Nextfile => return Err(Unwind::Nextfile),
+            StmtKind::Exit(e) => {
+                if let Some(e) = e {
+                    self.exit_code = self.eval_num(e)? as i32;
+                }
+                return Err(Unwind::Exit);
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e)?,
+                    None => Value::Uninit,
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Delete(arr, keys) => {
+                let a = self.arr(*arr)?;
+                match keys {
+                    None => a.borrow_mut().clear(),
+                    Some(keys) => {
+                        let k = self.key(keys)?;
+                        a.borrow_mut().remove(&k);
+                        self.give_back_key(k);
+                    }
+                }
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Evaluates an expression statement, skipping the result value where possible.
+    fn eval_effect(&mut self, e: &'p Expr) -> R<()> {
+        match e {
+            Expr::IncDec { lv, delta, .. } => {
+                let place = self.place(lv)?;
+                let old = self.place_get(&place).to_num();
+                self.place_set(place, Value::Num(old + delta))
+            }
+            Expr::AugAssign(op, lv, rhs) => {
+                let place = self.place(lv)?;
+                let cur = self.place_get(&place).to_num();
+                let r = self.eval_num(rhs)?;
+                let n = self.arith(*op, cur, r)?;
+                self.place_set(place, Value::Num(n))
+            }
+            Expr::Assign(lv, rhs) => {
+                let v = self.eval(rhs)?;
+                self.assign(lv, v)
+            }
+            _ => self.eval(e).map(|_| ()),
+        }
+    }
+
+    /// Default action: `print $0`.
+    pub(crate) fn print_record(&mut self) -> R<()> {
+        let mut buf = std::mem::take(&mut self.print_buf);
+        buf.clear();
+        buf.extend_from_slice(&self.rec.text);
+        buf.extend_from_slice(&self.ors);
+        let r = self.write_out(None, &buf);
+        self.print_buf = buf;
+        r
+    }
+
+    fn destination(&mut self, redir: Option<&'p Redirect>) -> R<Option<(Vec<u8>, bool)>> {
+        Ok(match redir {
+            None => None,
+            Some(Redirect::Write(e)) => Some((self.eval_bytes(e)?, false)),
+            Some(Redirect::Append(e)) => Some((self.eval_bytes(e)?, true)),
+            Some(Redirect::Pipe(e)) => {
+                let cmd = self.eval_bytes(e)?;
+                self.pipe_out(&cmd)?;
+                None
+            }
+        })
+    }
+
+    fn emit(&mut self, dest: Option<(Vec<u8>, bool)>, buf: &[u8]) -> R<()> {
+        match &dest {
+            None => self.write_out(None, buf),
+            Some((name, append)) => {
+                if name.is_empty() {
+                    return Err(self.fail("expression for `>' redirection has null string value"));
+                }
+                self.write_out(Some((name, *append)), buf)
+            }
+        }
+    }
+
+    fn print(&mut self, args: &'p [Expr], redir: Option<&'p Redirect>) -> R<()> {
+        let dest = self.destination(redir)?;
+        let mut buf = std::mem::take(&mut self.print_buf);
+        buf.clear();
+        let r = self.print_into(args, &mut buf);
+        let r = r.and_then(|()| self.emit(dest, &buf));
+        self.print_buf = buf;
+        r
+    }
+
+    fn print_into(&mut self, args: &'p [Expr], buf: &mut Vec<u8>) -> R<()> {
+        if args.is_empty() {
+            buf.extend_from_slice(&self.rec.text);
+        }
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(&self.ofs);
+            }
+            self.push_output(a, buf)?;
+        }
+        buf.extend_from_slice(&self.ors);
+        Ok(())
+    }
+
+    /// Appends a print argument: like `push_str`, but numbers use OFMT.
+    fn push_output(&mut self, e: &'p Expr, buf: &mut Vec<u8>) -> R<()> {
+        match e {
+            Expr::Field(i) => {
+                let i = self.field_index(i)?;
+                match self.rec.field_bytes(i, &self.fs) {
+                    FieldRef::Bytes(b) => buf.extend_from_slice(b),
+                    FieldRef::Value(v) => v.push_str(buf, &self.ofmt),
+                    FieldRef::Missing => {}
+                }
+                Ok(())
+            }
+            Expr::Str(_) | Expr::Concat(_) => self.push_str(e, buf),
+            _ => {
+                let v = self.eval(e)?;
+                v.push_str(buf, &self.ofmt);
+                Ok(())
+            }
+        }
+    }
+
+    fn printf(&mut self, args: &'p [Expr], redir: Option<&'p Redirect>) -> R<()> {
+        let dest = self.destination(redir)?;
+        let mut buf = std::mem::take(&mut self.print_buf);
+        buf.clear();
+        let r = self.sprintf_into(args, &mut buf);
+        let r = r.and_then(|()| self.emit(dest, &buf));
+        self.print_buf = buf;
+        r
+    }
+
+    /// Formats `args[0]` with the rest as arguments (printf and sprintf).
+    pub(crate) fn sprintf_into(&mut self, args: &'p [Expr], out: &mut Vec<u8>) -> R<()> {
+        let Some((fmt_e, rest)) = args.split_first() else {
+            return Ok(());
+        };
+        let fmt = self.eval_bytes(fmt_e)?;
+        let mut vals = Vec::with_capacity(rest.len());
+        for a in rest {
+            vals.push(self.eval(a)?);
+        }
+        let cf = self.convfmt.clone();
+        let fargs: Vec<FmtValue> = vals
+            .iter()
+            .map(|v| FmtValue {
+                value: v,
+                convfmt: &cf,
+            })
+            .collect();
+        match sprintf(out, &fmt, &fargs) {
+            Ok(()) => Ok(()),
+            Err(FormatError::NotEnoughArgs) => Err(self.fail(format!(
+                "not enough arguments to satisfy format string `{}'",
+                String::from_utf8_lossy(&fmt)
+            ))),
+        }
+    }
+}
