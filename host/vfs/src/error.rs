@@ -204,6 +204,20 @@ impl VfsError {
         }
     }
 
+    /// The same error with its path moved below the mount point `mount`,
+    /// so a message from a mounted filesystem names the path the caller
+    /// used (`/x` inside a filesystem mounted at `/work` becomes `/work/x`).
+    pub fn under_mount(mut self, mount: &str) -> VfsError {
+        if mount != "/" {
+            self.path = if self.path == "/" {
+                mount.to_owned()
+            } else {
+                format!("{mount}{}", self.path)
+            };
+        }
+        self
+    }
+
     /// The POSIX errno.
     pub fn errno(&self) -> Errno {
         self.errno

@@ -192,8 +192,11 @@ pub trait VfsFile: Send + Sync + fmt::Debug {
     async fn set_len(&self, len: u64) -> VfsResult<()>;
 
     /// Sets access and/or modification time (`None` leaves one unchanged).
-    async fn set_times(&self, atime: Option<SystemTime>, mtime: Option<SystemTime>)
-        -> VfsResult<()>;
+    async fn set_times(
+        &self,
+        atime: Option<SystemTime>,
+        mtime: Option<SystemTime>,
+    ) -> VfsResult<()>;
 
     /// Makes written data durable in the backend (no-op where writes are
     /// immediate).
