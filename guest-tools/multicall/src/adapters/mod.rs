@@ -1,0 +1,12 @@
+//! Entry points that give every tool crate the same shape,
+//! `fn(Vec<OsString>) -> i32`, whatever its own entry looks like.
+//!
+//! Each upstream family needs a little glue: uucore-based utilities want their
+//! message bundle loaded first, diffutils reports through `ExitCode`, findutils
+//! takes `&[&str]`.
+
+pub mod diffutils;
+pub mod find;
+pub mod grep;
+pub mod sed;
+pub mod uutils;
