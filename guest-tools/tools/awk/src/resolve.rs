@@ -349,16 +349,12 @@ impl Infer {
     }
 
     fn call(&mut self, func: usize, args: &mut [Expr], ctx: Ctx) -> Result<(), Error> {
+        // Extra arguments are evaluated and dropped, as gawk does.
         let nparams = self.params[func].len();
-        if args.len() > nparams {
-            return Err(err(format!(
-                "function `{}' called with {} arguments, but declared with {}",
-                self.func_names[func],
-                args.len(),
-                nparams
-            )));
+        for a in args.iter_mut().skip(nparams) {
+            self.expr(a, ctx)?;
         }
-        for (i, a) in args.iter_mut().enumerate() {
+        for (i, a) in args.iter_mut().enumerate().take(nparams) {
             match a {
                 Expr::Var(v) => {
                     let v = *v;

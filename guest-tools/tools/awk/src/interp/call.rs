@@ -29,6 +29,9 @@ impl<'p> Interp<'p> {
             };
             cells.push(cell);
         }
+        for extra in args.iter().skip(f.params.len()) {
+            self.eval(extra)?;
+        }
         let saved_line = self.line;
         let old_base = self.base;
         let new_base = self.stack.len();

@@ -139,7 +139,9 @@ impl Interp<'_> {
         let mut text = std::mem::take(&mut self.rec.text);
         let r = self.next_main_into(&mut text);
         self.rec.text = text;
-        self.rec.reset();
+        if let Ok(true) = r {
+            self.rec.reset();
+        }
         r
     }
 
@@ -178,8 +180,8 @@ impl Interp<'_> {
                     self.input.cur = Some(Current::Stdin);
                     continue;
                 }
+                // `buf` is untouched at the end, so END still sees the last record.
                 self.input.done = true;
-                buf.clear();
                 return Ok(false);
             }
         }
