@@ -1,0 +1,4 @@
+//! Native `gunzip`, for differential tests against the GNU tool.
+fn main() {
+    std::process::exit(wa_archive::gunzip_main(std::env::args_os().collect()));
+}

@@ -1,0 +1,4 @@
+//! Native `gzip`, for differential tests against the GNU tool.
+fn main() {
+    std::process::exit(wa_archive::gzip_main(std::env::args_os().collect()));
+}
