@@ -204,9 +204,7 @@ pub fn parse_args(args: &[Vec<u8>]) -> Result<Command, Error> {
                     String::from_utf8_lossy(a)
                 )))
             }
-            _ => {
-                return Err(usage_error(format!("unknown option -{}", a[1] as char)))
-            }
+            _ => return Err(usage_error(format!("unknown option -{}", a[1] as char))),
         }
         i += 1;
     }
@@ -260,10 +258,15 @@ mod tests {
 
     #[test]
     fn options_and_operands() {
-        let Command::Run(o) = parse_args(&args(&["-F:", "-v", "x=1", "{print}", "f", "y=2"])).unwrap() else {
+        let Command::Run(o) =
+            parse_args(&args(&["-F:", "-v", "x=1", "{print}", "f", "y=2"])).unwrap()
+        else {
             panic!("expected a run");
         };
-        assert_eq!(o.assigns, vec![("FS".into(), b":".to_vec()), ("x".into(), b"1".to_vec())]);
+        assert_eq!(
+            o.assigns,
+            vec![("FS".into(), b":".to_vec()), ("x".into(), b"1".to_vec())]
+        );
         assert_eq!(o.sources[0].text, b"{print}");
         assert_eq!(o.operands, args(&["f", "y=2"]));
     }

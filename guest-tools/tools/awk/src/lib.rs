@@ -34,6 +34,7 @@ pub mod parser;
 pub mod record;
 pub mod resolve;
 pub mod special;
+pub mod stack;
 pub mod text;
 pub mod value;
 
@@ -52,16 +53,33 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .collect();
     let stdout = std::io::stdout().lock();
     let stderr = std::io::stderr();
-    run_bytes(&args, env, Box::new(std::io::stdin()), Box::new(stdout), Box::new(stderr))
+    run_bytes(
+        &args,
+        env,
+        Box::new(std::io::stdin()),
+        Box::new(stdout),
+        Box::new(stderr),
+    )
 }
 
 /// Runs awk with the given arguments (including argv[0]) over injected streams and an
 /// empty environment; returns the exit status.
-pub fn run<W1: Write, W2: Write>(args: &[&str], stdin: Box<dyn Read>, stdout: &mut W1, stderr: &mut W2) -> i32 {
+pub fn run<W1: Write, W2: Write>(
+    args: &[&str],
+    stdin: Box<dyn Read>,
+    stdout: &mut W1,
+    stderr: &mut W2,
+) -> i32 {
     let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
     let out = Shared::default();
     let err = Shared::default();
-    let status = run_bytes(&args, Vec::new(), stdin, Box::new(out.clone()), Box::new(err.clone()));
+    let status = run_bytes(
+        &args,
+        Vec::new(),
+        stdin,
+        Box::new(out.clone()),
+        Box::new(err.clone()),
+    );
     let _ = stdout.write_all(&out.0.borrow());
     let _ = stderr.write_all(&err.0.borrow());
     status

@@ -43,7 +43,11 @@ fn scan(s: &[u8]) -> Option<(f64, usize)> {
         if s.len() >= i + 3 {
             let w = &s[i..i + 3];
             if w.eq_ignore_ascii_case(b"inf") {
-                let v = if neg { f64::NEG_INFINITY } else { f64::INFINITY };
+                let v = if neg {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                };
                 let mut end = i + 3;
                 if s.len() >= i + 8 && s[i..i + 8].eq_ignore_ascii_case(b"infinity") {
                     end = i + 8;
@@ -107,7 +111,11 @@ fn scan(s: &[u8]) -> Option<(f64, usize)> {
 /// Appends the string form of `n`: integers exactly, others through `fmt` (CONVFMT/OFMT).
 pub fn push_number(out: &mut Vec<u8>, n: f64, fmt: &[u8]) {
     if n.is_nan() {
-        out.extend_from_slice(if n.is_sign_negative() { b"-nan" } else { b"+nan" });
+        out.extend_from_slice(if n.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"+nan"
+        });
     } else if n.is_infinite() {
         out.extend_from_slice(if n < 0.0 { b"-inf" } else { b"+inf" });
     } else if n == n.trunc() {

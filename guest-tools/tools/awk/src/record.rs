@@ -27,9 +27,9 @@ impl RecordSep {
         Ok(match rs {
             b"" => RecordSep::Paragraph,
             [c] => RecordSep::Byte(*c),
-            _ if crate::text::char_count(rs) == 1 => RecordSep::Regex(Rc::new(Regex::new(
-                &crate::fields::escape_literal(rs),
-            )?)),
+            _ if crate::text::char_count(rs) == 1 => {
+                RecordSep::Regex(Rc::new(Regex::new(&crate::fields::escape_literal(rs))?))
+            }
             _ => RecordSep::Regex(Rc::new(Regex::new(rs)?)),
         })
     }

@@ -7,7 +7,9 @@
 //! [`Expr::ArrayArg`] and `length(arr)` to [`Expr::LengthArray`], and mismatches become
 //! errors before the program runs (gawk reports them at parse time as well).
 
-use crate::ast::{Expr, GetlineSrc, LValue, Pattern, Program, Redirect, RegexArg, Stmt, StmtKind, Var, VarType};
+use crate::ast::{
+    Expr, GetlineSrc, LValue, Pattern, Program, Redirect, RegexArg, Stmt, StmtKind, Var, VarType,
+};
 use crate::error::{Error, ErrorKind};
 use crate::lexer::Builtin;
 
@@ -62,7 +64,13 @@ pub fn resolve(prog: &mut Program) -> Result<(), Error> {
     for (f, types) in prog.funcs.iter_mut().zip(inf.params) {
         f.param_types = types
             .into_iter()
-            .map(|t| if t == VarType::Unknown { VarType::Scalar } else { t })
+            .map(|t| {
+                if t == VarType::Unknown {
+                    VarType::Scalar
+                } else {
+                    t
+                }
+            })
             .collect();
     }
     Ok(())
@@ -109,13 +117,17 @@ impl Infer {
     fn conflict(&self, ctx: Ctx, v: Var, wanted: VarType) -> Error {
         let name = self.name(ctx, v);
         let place = match ctx {
-            Some(f) if matches!(v, Var::Local(_)) => format!(" in function `{}'", self.func_names[f]),
+            Some(f) if matches!(v, Var::Local(_)) => {
+                format!(" in function `{}'", self.func_names[f])
+            }
             _ => String::new(),
         };
         if wanted == VarType::Array {
             err(format!("can't use scalar `{name}'{place} as an array"))
         } else {
-            err(format!("can't use array `{name}'{place} in a scalar context"))
+            err(format!(
+                "can't use array `{name}'{place} in a scalar context"
+            ))
         }
     }
 

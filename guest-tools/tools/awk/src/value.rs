@@ -143,13 +143,31 @@ mod tests {
     #[test]
     fn comparison_rules() {
         let c = |a: &Value, b: &Value| compare(a, b, b"%.6g");
-        assert_eq!(c(&Value::strnum(b"10"), &Value::strnum(b"9")), Some(Ordering::Greater));
-        assert_eq!(c(&Value::from_bytes(b"10"), &Value::from_bytes(b"9")), Some(Ordering::Less));
-        assert_eq!(c(&Value::strnum(b"10"), &Value::Num(10.0)), Some(Ordering::Equal));
-        assert_eq!(c(&Value::strnum(b"abc"), &Value::Num(0.0)), Some(Ordering::Greater));
+        assert_eq!(
+            c(&Value::strnum(b"10"), &Value::strnum(b"9")),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            c(&Value::from_bytes(b"10"), &Value::from_bytes(b"9")),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            c(&Value::strnum(b"10"), &Value::Num(10.0)),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            c(&Value::strnum(b"abc"), &Value::Num(0.0)),
+            Some(Ordering::Greater)
+        );
         assert_eq!(c(&Value::Uninit, &Value::Num(0.0)), Some(Ordering::Equal));
-        assert_eq!(c(&Value::Uninit, &Value::from_bytes(b"")), Some(Ordering::Equal));
-        assert_eq!(c(&Value::Num(2.0), &Value::from_bytes(b"10")), Some(Ordering::Greater));
+        assert_eq!(
+            c(&Value::Uninit, &Value::from_bytes(b"")),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            c(&Value::Num(2.0), &Value::from_bytes(b"10")),
+            Some(Ordering::Greater)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 impl<'p> Interp<'p> {
     /// Evaluates the built-in call shapes of [`Expr`].
+    #[inline(never)]
     pub(crate) fn eval_builtin(&mut self, e: &'p Expr) -> R<Value> {
         match e {
             Expr::Builtin(b, args) => self.builtin(*b, args),
@@ -41,7 +42,11 @@ impl<'p> Interp<'p> {
                 let status = match src {
                     GetlineSrc::Main => {
                         if var.is_none() {
-                            return Ok(Value::Num(if self.next_main_record()? { 1.0 } else { 0.0 }));
+                            return Ok(Value::Num(if self.next_main_record()? {
+                                1.0
+                            } else {
+                                0.0
+                            }));
                         }
                         if self.next_main_into(&mut buf)? {
                             1.0
@@ -92,7 +97,11 @@ impl<'p> Interp<'p> {
             Substr => {
                 let s = self.eval_bytes(&args[0])?;
                 let m = num(self, 1)?;
-                let n = if args.len() > 2 { Some(num(self, 2)?) } else { None };
+                let n = if args.len() > 2 {
+                    Some(num(self, 2)?)
+                } else {
+                    None
+                };
                 Value::from_bytes(substr(&s, m, n))
             }
             Index => {
@@ -196,7 +205,12 @@ impl<'p> Interp<'p> {
         Ok(Value::Num(start))
     }
 
-    fn split_fn(&mut self, s: &'p Expr, arr: crate::ast::Var, sep: Option<&'p RegexArg>) -> R<Value> {
+    fn split_fn(
+        &mut self,
+        s: &'p Expr,
+        arr: crate::ast::Var,
+        sep: Option<&'p RegexArg>,
+    ) -> R<Value> {
         let s = self.eval_bytes(s)?;
         let fs = match sep {
             None => self.fs.clone(),
@@ -273,7 +287,12 @@ fn substr(s: &[u8], m: f64, n: Option<f64>) -> &[u8] {
 /// Replaces the first (or every) match of `re` in `s`; returns the result and the count.
 /// In `repl`, `&` is the matched text; `\&` is a literal `&`; before `&`, each `\\` is one
 /// backslash; other backslashes are literal (gawk's rules).
-pub(crate) fn substitute(re: &crate::ere::Regex, s: &[u8], repl: &[u8], global: bool) -> (Vec<u8>, usize) {
+pub(crate) fn substitute(
+    re: &crate::ere::Regex,
+    s: &[u8],
+    repl: &[u8],
+    global: bool,
+) -> (Vec<u8>, usize) {
     let mut out = Vec::with_capacity(s.len());
     let mut count = 0;
     let mut pos = 0;

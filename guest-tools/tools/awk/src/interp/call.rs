@@ -1,7 +1,7 @@
 //! User-defined function calls: scalars by value, arrays by reference, missing arguments
 //! become fresh locals.
 
-use super::{Cell, Flow, Interp, Unwind, R, MAX_CALL_DEPTH};
+use super::{Cell, Flow, Interp, Unwind, MAX_CALL_DEPTH, R};
 use crate::array::Array;
 use crate::ast::{Expr, VarType};
 use crate::value::Value;
@@ -10,12 +10,13 @@ use std::rc::Rc;
 
 impl<'p> Interp<'p> {
     /// Calls function `func` with `args`.
+    #[inline(never)]
     pub(crate) fn call(&mut self, func: usize, args: &'p [Expr]) -> R<Value> {
         let f = &self.prog.funcs[func];
-        if self.depth >= MAX_CALL_DEPTH {
+        if self.depth >= MAX_CALL_DEPTH || self.guard.exhausted() {
             return Err(self.fail(format!(
-                "function `{}': calls nested deeper than {MAX_CALL_DEPTH} levels",
-                f.name
+                "function `{}': calls nested too deeply ({} levels): out of stack",
+                f.name, self.depth
             )));
         }
         // Arguments are evaluated in the caller's frame, before the new frame exists.

@@ -98,33 +98,8 @@ impl<'p> Interp<'p> {
                 let i = self.field_index(i)?;
                 self.rec.field_value(i, &self.fs)
             }
-            Expr::Index(v, keys) => {
-                let key = self.key(keys)?;
-                let a = self.arr(*v)?;
-                let val = a.borrow_mut().get_or_create(&key).clone();
-                self.give_back_key(key);
-                val
-            }
-            Expr::Assign(lv, rhs) => {
-                let val = self.eval(rhs)?;
-                let place = self.place(lv)?;
-                self.place_set(place, val.clone())?;
-                val
-            }
-            Expr::AugAssign(op, lv, rhs) => {
-                let place = self.place(lv)?;
-                let cur = self.place_get(&place).to_num();
-                let r = self.eval_num(rhs)?;
-                let n = self.arith(*op, cur, r)?;
-                self.place_set(place, Value::Num(n))?;
-                Value::Num(n)
-            }
-            Expr::IncDec { lv, delta, prefix } => {
-                let place = self.place(lv)?;
-                let old = self.place_get(&place).to_num();
-                let new = old + delta;
-                self.place_set(place, Value::Num(new))?;
-                Value::Num(if *prefix { new } else { old })
+            Expr::Index(..) | Expr::Assign(..) | Expr::AugAssign(..) | Expr::IncDec { .. } => {
+                self.eval_update(e)?
             }
             Expr::Cond(c, a, b) => {
                 if self.eval_bool(c)? {
@@ -143,18 +118,83 @@ impl<'p> Interp<'p> {
             Expr::Neg(a) => Value::Num(-self.eval_num(a)?),
             Expr::Plus(a) => Value::Num(self.eval_num(a)?),
             Expr::Arith(..) => Value::Num(self.eval_num(e)?),
-            Expr::Concat(parts) => {
-                let mut buf = Vec::new();
-                for p in parts.iter() {
-                    self.push_str(p, &mut buf)?;
-                }
-                Value::Str(Rc::from(buf))
-            }
+            Expr::Concat(_) => self.eval_concat(e)?,
             Expr::Call { func, args } => self.call(*func, args)?,
-            Expr::ArrayArg(_) => return Err(self.fail("attempt to use an array in a scalar context")),
+            Expr::ArrayArg(_) => {
+                return Err(self.fail("attempt to use an array in a scalar context"))
+            }
             Expr::Group(_) => return Err(self.fail("unexpected parenthesized list")),
             _ => self.eval_builtin(e)?,
         })
+    }
+
+    /// Element reads and assignments, kept out of `eval` so its stack frame stays small
+    /// (every awk-level function call nests several `eval` frames).
+    #[inline(never)]
+    fn eval_update(&mut self, e: &'p Expr) -> R<Value> {
+        Ok(match e {
+            Expr::Index(v, keys) => {
+                let key = self.key(keys)?;
+                let a = self.arr(*v)?;
+                let val = a.borrow_mut().get_or_create(&key).clone();
+                self.give_back_key(key);
+                val
+            }
+            Expr::Assign(lv, rhs) => {
+                let val = self.eval(rhs)?;
+                let place = self.place(lv)?;
+                self.place_set(place, val.clone())?;
+                val
+            }
+            Expr::AugAssign(op, lv, rhs) => {
+                let r = self.eval_num(rhs)?;
+                let place = self.place(lv)?;
+                Value::Num(self.update_num(place, |it, cur| it.arith(*op, cur, r))?)
+            }
+            Expr::IncDec { lv, delta, prefix } => {
+                let place = self.place(lv)?;
+                let mut old = 0.0;
+                let new = self.update_num(place, |_, cur| {
+                    old = cur;
+                    Ok(cur + delta)
+                })?;
+                Value::Num(if *prefix { new } else { old })
+            }
+            _ => return Err(self.fail("internal error: not an update expression")),
+        })
+    }
+
+    /// Reads a place as a number, computes the new number and stores it, with a single
+    /// lookup for array elements (the `count[$1]++` idiom).
+    pub(crate) fn update_num(
+        &mut self,
+        place: Place,
+        f: impl FnOnce(&Self, f64) -> R<f64>,
+    ) -> R<f64> {
+        if let Place::Elem(a, k) = &place {
+            let new = {
+                let mut arr = a.borrow_mut();
+                let slot = arr.get_or_create(k);
+                let new = f(self, slot.to_num())?;
+                *slot = Value::Num(new);
+                new
+            };
+            if let Place::Elem(_, k) = place {
+                self.give_back_key(k);
+            }
+            return Ok(new);
+        }
+        let cur = self.place_get(&place).to_num();
+        let new = f(self, cur)?;
+        self.place_set(place, Value::Num(new))?;
+        Ok(new)
+    }
+
+    #[inline(never)]
+    fn eval_concat(&mut self, e: &'p Expr) -> R<Value> {
+        let mut buf = Vec::new();
+        self.push_str(e, &mut buf)?;
+        Ok(Value::Str(Rc::from(buf)))
     }
 
     /// Evaluates to a number.
@@ -346,7 +386,7 @@ impl<'p> Interp<'p> {
             Expr::Num(n) => *n,
             _ => self.eval_num(e)?,
         };
-        if n >= 0.0 && n < 1e8 {
+        if (0.0..1e8).contains(&n) {
             Ok(n as usize)
         } else if n.is_nan() || n < 0.0 {
             Err(self.fail(format!(

@@ -216,7 +216,10 @@ impl Interp<'_> {
                 Current::Stdin
             } else {
                 let path = crate::cli::os_path(&arg);
-                if std::fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false) {
+                if std::fs::metadata(&path)
+                    .map(|m| m.is_dir())
+                    .unwrap_or(false)
+                {
                     self.streams.warn(&format!(
                         "awk: warning: command line argument `{}' is a directory: skipped",
                         String::from_utf8_lossy(&arg)
@@ -249,7 +252,10 @@ impl Interp<'_> {
         let is_stdin = name == b"-" || name == b"/dev/stdin";
         if !is_stdin && !self.readers.contains_key(name) {
             let path = crate::cli::os_path(name);
-            if std::fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false) {
+            if std::fs::metadata(&path)
+                .map(|m| m.is_dir())
+                .unwrap_or(false)
+            {
                 return Ok(-1.0);
             }
             match File::open(&path) {

@@ -59,11 +59,8 @@ pub(crate) enum Flow {
     Return(Value),
 }
 
-/// Deepest user-function recursion allowed before a clean error (the wasm stack is small).
-#[cfg(target_arch = "wasm32")]
-const MAX_CALL_DEPTH: usize = 1000;
-#[cfg(not(target_arch = "wasm32"))]
-const MAX_CALL_DEPTH: usize = 3000;
+/// Deepest user-function recursion allowed, whatever the stack size.
+const MAX_CALL_DEPTH: usize = 100_000;
 
 /// Command-line assignments and operands to set up before running.
 pub struct RunConfig {
@@ -106,6 +103,7 @@ pub struct Interp<'p> {
     print_buf: Vec<u8>,
     key_buf: Vec<u8>,
     uninit: Value,
+    guard: crate::stack::StackGuard,
     pending_assigns: Vec<(String, Vec<u8>)>,
 }
 
@@ -148,6 +146,7 @@ impl<'p> Interp<'p> {
             print_buf: Vec::new(),
             key_buf: Vec::new(),
             uninit: Value::Uninit,
+            guard: crate::stack::StackGuard::new(),
             pending_assigns: cfg.assigns,
         };
         it.srand_with(0.0);
@@ -187,6 +186,7 @@ impl<'p> Interp<'p> {
 
     /// Runs BEGIN, the main loop and END; returns the exit status.
     pub fn run(&mut self) -> i32 {
+        self.guard = crate::stack::StackGuard::new();
         let r = self.run_inner();
         let flushed = self.streams.close_all();
         match r {
@@ -303,7 +303,10 @@ impl<'p> Interp<'p> {
             special::NF => {
                 let n = val.to_num();
                 if n < 0.0 || n.is_nan() {
-                    return Err(self.fail(format!("NF set to negative value {}", crate::number::format_number_plain(n))));
+                    return Err(self.fail(format!(
+                        "NF set to negative value {}",
+                        crate::number::format_number_plain(n)
+                    )));
                 }
                 let n = n as usize;
                 self.rec.set_nf(n, &self.fs, &self.ofs, &self.convfmt);

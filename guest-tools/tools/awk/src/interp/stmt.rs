@@ -1,7 +1,7 @@
 //! Statement execution, `print` and `printf`.
 
 use super::{Flow, Interp, Unwind, R};
-use crate::ast::{Expr, Redirect, Stmt, StmtKind};
+use crate::ast::{Expr, LValue, Redirect, Stmt, StmtKind, Var};
 use crate::fields::FieldRef;
 use crate::format::{sprintf, FormatError};
 use crate::value::{FmtValue, Value};
@@ -72,22 +72,7 @@ impl<'p> Interp<'p> {
                     }
                 }
             }
-            StmtKind::ForIn(var, arr, body) => {
-                let a = self.arr(*arr)?;
-                let keys = a.borrow().keys();
-                for k in keys {
-                    // Elements deleted by the body are skipped, as in gawk.
-                    if !a.borrow().contains(&k) {
-                        continue;
-                    }
-                    self.assign(var, Value::StrNum(k))?;
-                    match self.exec(body)? {
-                        Flow::Break => break,
-                        Flow::Normal | Flow::Continue => {}
-                        r @ Flow::Return(_) => return Ok(r),
-                    }
-                }
-            }
+            StmtKind::ForIn(var, arr, body) => return self.for_in(var, *arr, body),
             StmtKind::Block(v) => return self.exec_block(v),
             StmtKind::Next => return Err(Unwind::Next),
             StmtKind::Nextfile => return Err(Unwind::Nextfile),
@@ -106,19 +91,42 @@ impl<'p> Interp<'p> {
             }
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::Delete(arr, keys) => {
-                let a = self.arr(*arr)?;
-                match keys {
-                    None => a.borrow_mut().clear(),
-                    Some(keys) => {
-                        let k = self.key(keys)?;
-                        a.borrow_mut().remove(&k);
-                        self.give_back_key(k);
-                    }
-                }
+            StmtKind::Delete(arr, keys) => self.delete(*arr, keys.as_deref())?,
+        }
+        Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    fn for_in(&mut self, var: &'p LValue, arr: Var, body: &'p Stmt) -> R<Flow> {
+        let a = self.arr(arr)?;
+        let keys = a.borrow().keys();
+        for k in keys {
+            // Elements deleted by the body are skipped, as in gawk.
+            if !a.borrow().contains(&k) {
+                continue;
+            }
+            self.assign(var, Value::StrNum(k))?;
+            match self.exec(body)? {
+                Flow::Break => break,
+                Flow::Normal | Flow::Continue => {}
+                r @ Flow::Return(_) => return Ok(r),
             }
         }
         Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    fn delete(&mut self, arr: Var, keys: Option<&'p [Expr]>) -> R<()> {
+        let a = self.arr(arr)?;
+        match keys {
+            None => a.borrow_mut().clear(),
+            Some(keys) => {
+                let k = self.key(keys)?;
+                a.borrow_mut().remove(&k);
+                self.give_back_key(k);
+            }
+        }
+        Ok(())
     }
 
     /// Evaluates an expression statement, skipping the result value where possible.
@@ -126,15 +134,13 @@ impl<'p> Interp<'p> {
         match e {
             Expr::IncDec { lv, delta, .. } => {
                 let place = self.place(lv)?;
-                let old = self.place_get(&place).to_num();
-                self.place_set(place, Value::Num(old + delta))
+                self.update_num(place, |_, cur| Ok(cur + delta)).map(|_| ())
             }
             Expr::AugAssign(op, lv, rhs) => {
-                let place = self.place(lv)?;
-                let cur = self.place_get(&place).to_num();
                 let r = self.eval_num(rhs)?;
-                let n = self.arith(*op, cur, r)?;
-                self.place_set(place, Value::Num(n))
+                let place = self.place(lv)?;
+                self.update_num(place, |it, cur| it.arith(*op, cur, r))
+                    .map(|_| ())
             }
             Expr::Assign(lv, rhs) => {
                 let v = self.eval(rhs)?;
@@ -180,6 +186,7 @@ impl<'p> Interp<'p> {
         }
     }
 
+    #[inline(never)]
     fn print(&mut self, args: &'p [Expr], redir: Option<&'p Redirect>) -> R<()> {
         let dest = self.destination(redir)?;
         let mut buf = std::mem::take(&mut self.print_buf);
@@ -225,6 +232,7 @@ impl<'p> Interp<'p> {
         }
     }
 
+    #[inline(never)]
     fn printf(&mut self, args: &'p [Expr], redir: Option<&'p Redirect>) -> R<()> {
         let dest = self.destination(redir)?;
         let mut buf = std::mem::take(&mut self.print_buf);

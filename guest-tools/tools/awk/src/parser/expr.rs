@@ -24,7 +24,10 @@ pub(super) fn to_lvalue(e: Expr) -> Result<LValue, Expr> {
 }
 
 fn is_lvalue(e: &Expr) -> bool {
-    matches!(e, Expr::Var(_) | Expr::Nf | Expr::Field(_) | Expr::Index(..))
+    matches!(
+        e,
+        Expr::Var(_) | Expr::Nf | Expr::Field(_) | Expr::Index(..)
+    )
 }
 
 impl Parser<'_> {
@@ -79,29 +82,40 @@ impl Parser<'_> {
 
     fn or(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.and(no_gt)?;
+        let mut nested = 0;
         while self.tok == Tok::Or {
+            self.enter()?;
+            nested += 1;
             self.advance()?;
             self.opt_newlines()?;
             let rhs = self.and(no_gt)?;
             lhs = Expr::Or(Box::new(lhs), Box::new(rhs));
         }
+        self.depth -= nested;
         Ok(lhs)
     }
 
     fn and(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.in_expr(no_gt)?;
+        let mut nested = 0;
         while self.tok == Tok::And {
+            self.enter()?;
+            nested += 1;
             self.advance()?;
             self.opt_newlines()?;
             let rhs = self.in_expr(no_gt)?;
             lhs = Expr::And(Box::new(lhs), Box::new(rhs));
         }
+        self.depth -= nested;
         Ok(lhs)
     }
 
     fn in_expr(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.matching(no_gt)?;
+        let mut nested = 0;
         while self.tok == Tok::In {
+            self.enter()?;
+            nested += 1;
             self.advance()?;
             let arr = self.array_name()?;
             let keys = match lhs {
@@ -110,6 +124,7 @@ impl Parser<'_> {
             };
             lhs = Expr::In(keys, arr);
         }
+        self.depth -= nested;
         Ok(lhs)
     }
 
@@ -122,7 +137,10 @@ impl Parser<'_> {
 
     fn matching(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.relational(no_gt)?;
+        let mut nested = 0;
         while matches!(self.tok, Tok::Match | Tok::NoMatch) {
+            self.enter()?;
+            nested += 1;
             let negate = self.advance()? == Tok::NoMatch;
             let rhs = self.relational(no_gt)?;
             lhs = Expr::Match {
@@ -131,11 +149,13 @@ impl Parser<'_> {
                 re: regex_arg(rhs),
             };
         }
+        self.depth -= nested;
         Ok(lhs)
     }
 
     fn relational(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.concat(no_gt)?;
+        let mut nested = 0;
         loop {
             if self.tok == Tok::Pipe && self.peek()? == Tok::Getline {
                 self.advance()?;
@@ -154,8 +174,13 @@ impl Parser<'_> {
                 Tok::Ne => CmpOp::Ne,
                 Tok::Gt if !no_gt => CmpOp::Gt,
                 Tok::Ge => CmpOp::Ge,
-                _ => return Ok(lhs),
+                _ => {
+                    self.depth -= nested;
+                    return Ok(lhs);
+                }
             };
+            self.enter()?;
+            nested += 1;
             self.advance()?;
             let rhs = self.concat(no_gt)?;
             lhs = Expr::Cmp(op, Box::new(lhs), Box::new(rhs));
@@ -195,12 +220,18 @@ impl Parser<'_> {
 
     fn additive(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.multiplicative(no_gt)?;
+        let mut nested = 0;
         loop {
             let op = match self.tok {
                 Tok::Plus => ArithOp::Add,
                 Tok::Minus => ArithOp::Sub,
-                _ => return Ok(lhs),
+                _ => {
+                    self.depth -= nested;
+                    return Ok(lhs);
+                }
             };
+            self.enter()?;
+            nested += 1;
             self.advance()?;
             let rhs = self.multiplicative(no_gt)?;
             lhs = Expr::Arith(op, Box::new(lhs), Box::new(rhs));
@@ -209,13 +240,19 @@ impl Parser<'_> {
 
     fn multiplicative(&mut self, no_gt: bool) -> Result<Expr, Error> {
         let mut lhs = self.unary(no_gt)?;
+        let mut nested = 0;
         loop {
             let op = match self.tok {
                 Tok::Star => ArithOp::Mul,
                 Tok::Div => ArithOp::Div,
                 Tok::Mod => ArithOp::Mod,
-                _ => return Ok(lhs),
+                _ => {
+                    self.depth -= nested;
+                    return Ok(lhs);
+                }
             };
+            self.enter()?;
+            nested += 1;
             self.advance()?;
             let rhs = self.unary(no_gt)?;
             lhs = Expr::Arith(op, Box::new(lhs), Box::new(rhs));
@@ -257,7 +294,11 @@ impl Parser<'_> {
     /// Prefix/postfix increment and decrement around a primary.
     fn postfix(&mut self) -> Result<Expr, Error> {
         if matches!(self.tok, Tok::Incr | Tok::Decr) {
-            let delta = if self.advance()? == Tok::Incr { 1.0 } else { -1.0 };
+            let delta = if self.advance()? == Tok::Incr {
+                1.0
+            } else {
+                -1.0
+            };
             let e = self.postfix()?;
             let lv = to_lvalue(e).map_err(|_| self.error_near())?;
             return Ok(Expr::IncDec {
@@ -268,7 +309,11 @@ impl Parser<'_> {
         }
         let e = self.primary()?;
         if matches!(self.tok, Tok::Incr | Tok::Decr) && is_lvalue(&e) {
-            let delta = if self.advance()? == Tok::Incr { 1.0 } else { -1.0 };
+            let delta = if self.advance()? == Tok::Incr {
+                1.0
+            } else {
+                -1.0
+            };
             let lv = to_lvalue(e).map_err(|_| self.error_near())?;
             return Ok(Expr::IncDec {
                 lv: Box::new(lv),
@@ -284,7 +329,11 @@ impl Parser<'_> {
         self.enter()?;
         let r = match self.tok {
             Tok::Incr | Tok::Decr => {
-                let delta = if self.advance()? == Tok::Incr { 1.0 } else { -1.0 };
+                let delta = if self.advance()? == Tok::Incr {
+                    1.0
+                } else {
+                    -1.0
+                };
                 let e = self.dollar_operand()?;
                 let lv = to_lvalue(e).map_err(|_| self.error_near())?;
                 Ok(Expr::IncDec {
@@ -321,16 +370,7 @@ impl Parser<'_> {
                 self.advance()?;
                 Ok(Expr::Str(Rc::from(s)))
             }
-            Tok::Div | Tok::DivAssign => {
-                let had_eq = self.tok == Tok::DivAssign;
-                let t = self.lexer().regex_after_slash(had_eq)?;
-                let Tok::Regex(src) = t else {
-                    return Err(self.error_near());
-                };
-                let re = crate::ere::Regex::new(&src).map_err(|m| self.error(m))?;
-                self.advance()?;
-                Ok(Expr::Regex(Rc::new(re)))
-            }
+            Tok::Div | Tok::DivAssign => self.regex_literal(),
             Tok::Dollar => {
                 self.advance()?;
                 let e = self.dollar_operand()?;
@@ -399,6 +439,19 @@ impl Parser<'_> {
             Tok::Incr | Tok::Decr => self.postfix(),
             _ => Err(self.error_near()),
         }
+    }
+
+    /// A `/regex/` operand; compiling needs a large stack frame, kept out of `primary`.
+    #[inline(never)]
+    fn regex_literal(&mut self) -> Result<Expr, Error> {
+        let had_eq = self.tok == Tok::DivAssign;
+        let t = self.lexer().regex_after_slash(had_eq)?;
+        let Tok::Regex(src) = t else {
+            return Err(self.error_near());
+        };
+        let re = crate::ere::Regex::new(&src).map_err(|m| self.error(m))?;
+        self.advance()?;
+        Ok(Expr::Regex(Rc::new(re)))
     }
 
     /// The optional variable after `getline`.

@@ -13,9 +13,8 @@ use crate::lexer::{Lexer, Source, Tok};
 use crate::special;
 use std::collections::HashMap;
 
-/// Deepest nesting of statements/expressions accepted, so hostile input cannot overflow
-/// the (small, in wasm) stack.
-const MAX_DEPTH: usize = 400;
+/// Deepest nesting of statements/expressions accepted (the stack guard may stop earlier).
+const MAX_DEPTH: usize = 1000;
 
 /// Parses the program sources (several with repeated `-f`) into one program.
 /// Warnings (such as unknown escapes) are appended to `warnings`.
@@ -73,6 +72,7 @@ pub(crate) struct Parser<'a> {
     in_function: bool,
     /// Set while parsing BEGIN/END actions, where `next` is not allowed.
     in_begin_end: bool,
+    stack: crate::stack::StackGuard,
 }
 
 impl<'a> Parser<'a> {
@@ -95,6 +95,7 @@ impl<'a> Parser<'a> {
             loop_depth: 0,
             in_function: false,
             in_begin_end: false,
+            stack: crate::stack::StackGuard::new(),
         }
     }
 
@@ -162,7 +163,7 @@ impl<'a> Parser<'a> {
 
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || self.stack.exhausted() {
             return Err(self.error("program nested too deeply".into()));
         }
         Ok(())
@@ -278,7 +279,9 @@ impl<'a> Parser<'a> {
             _ => return Err(self.error_near()),
         };
         if self.globals.contains_key(&name) && special::NAMES.contains(&name.as_str()) {
-            return Err(self.error(format!("`{name}' is a special variable, not a function name")));
+            return Err(self.error(format!(
+                "`{name}' is a special variable, not a function name"
+            )));
         }
         let idx = self.func_ref(&name);
         if self.prog.funcs[idx].defined {
@@ -290,9 +293,8 @@ impl<'a> Parser<'a> {
             match self.advance()? {
                 Tok::Name(n) => {
                     if params.contains(&n) {
-                        return Err(self.error(format!(
-                            "function `{name}': parameter `{n}' declared twice"
-                        )));
+                        return Err(self
+                            .error(format!("function `{name}': parameter `{n}' declared twice")));
                     }
                     params.push(n)
                 }
@@ -488,7 +490,9 @@ impl<'a> Parser<'a> {
                         self.loop_depth += 1;
                         let body = self.body()?;
                         self.loop_depth -= 1;
-                        return Ok(self.mk(line, StmtKind::ForIn(Box::new(lv), arr, Box::new(body))));
+                        return Ok(
+                            self.mk(line, StmtKind::ForIn(Box::new(lv), arr, Box::new(body)))
+                        );
                     }
                 }
             }
@@ -590,7 +594,11 @@ impl<'a> Parser<'a> {
             }
             Tok::Break | Tok::Continue => {
                 if self.loop_depth == 0 {
-                    let w = if self.tok == Tok::Break { "break" } else { "continue" };
+                    let w = if self.tok == Tok::Break {
+                        "break"
+                    } else {
+                        "continue"
+                    };
                     return Err(self.error(format!("`{w}' is not allowed outside a loop")));
                 }
                 if self.advance()? == Tok::Break {

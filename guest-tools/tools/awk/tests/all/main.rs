@@ -90,7 +90,12 @@ fn run_ours(case: &Case, dir: &Path) -> Outcome {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let input = case.input.as_bytes().to_vec();
-    let status = wa_awk::run(&argv, Box::new(std::io::Cursor::new(input)), &mut out, &mut err);
+    let status = wa_awk::run(
+        &argv,
+        Box::new(std::io::Cursor::new(input)),
+        &mut out,
+        &mut err,
+    );
     Outcome {
         stdout: String::from_utf8_lossy(&out).into_owned(),
         stderr: String::from_utf8_lossy(&err).into_owned(),
@@ -195,8 +200,8 @@ fn differential_inner() {
         let dir = scratch("sys", i, case);
         let ours = run_ours(case, &dir);
         compared += 1;
-        let agree = ours.status == theirs.status
-            && (case.status_only || ours.stdout == theirs.stdout);
+        let agree =
+            ours.status == theirs.status && (case.status_only || ours.stdout == theirs.stdout);
         if !agree {
             failures.push(format!(
                 "{}\n  args: {:?}\n  ours:   status {} stdout {:?}\n  system: status {} stdout {:?} stderr {:?}",
