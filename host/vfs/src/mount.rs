@@ -18,7 +18,7 @@
 //! Symlinks resolve within the filesystem that holds them (see the crate
 //! docs), so a link in the root filesystem cannot lead into a mount.
 
-use crate::path::{components, is_within};
+use crate::path::{components, is_within, split_parent};
 use crate::{
     DirEntry, Errno, FileType, Metadata, OpenOptions, OverlayFs, Vfs, VfsError, VfsFile, VfsResult,
 };
@@ -302,6 +302,18 @@ impl Vfs for MountFs {
     async fn rename(&self, from: &str, to: &str) -> VfsResult<()> {
         for path in [from, to] {
             if self.is_mount_point(path) || self.holds_mount(path) {
+                // Like rename(2), report a bad parent of either path before
+                // the busy mount point.
+                for other in [from, to] {
+                    let parent = split_parent(other).map_or("/", |(parent, _)| parent);
+                    let meta = self
+                        .stat(parent, true)
+                        .await
+                        .map_err(|e| VfsError::new(e.errno(), "rename", other))?;
+                    if !meta.is_dir() {
+                        return Err(VfsError::new(Errno::NotDir, "rename", other));
+                    }
+                }
                 return Err(VfsError::new(Errno::Busy, "rename", path));
             }
         }

@@ -256,6 +256,12 @@ impl Vfs for HostDirFs {
 
     async fn hard_link(&self, existing: &str, new: &str) -> VfsResult<()> {
         self.writable("link", new)?;
+        // linkat(2) looks `existing` up before `new`'s parent; cap-std opens
+        // both parents first, which would report a bad `new` parent before a
+        // missing `existing`. One lstat restores Linux's order.
+        self.dir
+            .symlink_metadata(rel(existing))
+            .map_err(io("link", existing))?;
         self.dir
             .hard_link(rel(existing), &self.dir, rel(new))
             .map_err(io("link", new))

@@ -280,6 +280,7 @@ impl Tree {
     ) -> Result<Ino, Errno> {
         let follow = !(options.no_follow || options.create_new);
         match resolve(self, path, follow)? {
+            Target::Dir(_) if options.create_new => Err(Errno::Exist),
             Target::Dir(_) => Err(Errno::IsDir),
             Target::Entry {
                 entry: Some(entry), ..

@@ -117,6 +117,7 @@ impl Inner {
         let fail = |errno| VfsError::new(errno, "open", path);
         let follow = !(options.no_follow || options.create_new);
         match self.resolve(&marks, path, follow, "open").await? {
+            Target::Dir(_) if options.create_new => Err(fail(Errno::Exist)),
             Target::Dir(_) => Err(fail(Errno::IsDir)),
             Target::Entry {
                 node: Some(node), ..

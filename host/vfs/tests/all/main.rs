@@ -1,0 +1,13 @@
+//! Integration tests of the VFS backends, in one binary so it links once.
+//!
+//! - `agreement`: property tests; every backend and composition behaves
+//!   like Linux (a host directory is the oracle) on random operations.
+//! - `fork`: forks and snapshots are isolated in both directions.
+//! - `escape`: nothing reaches outside a `HostDirFs` root.
+//! - `quota`: byte quotas of `MemFs` and overlays.
+//! - `mount`: mount-point semantics against a second composition.
+//! - `measure`: ignored timing runs whose numbers go into reports
+//!   (`cargo test --release -p wasm-agent-vfs --test all measure -- --ignored --nocapture`).
+
+mod agreement;
+mod support;
