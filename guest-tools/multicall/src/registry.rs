@@ -38,6 +38,7 @@ macro_rules! uutil {
 pub const TOOLS: &[Tool] = &[
     uutil!("[", uu_test, "test"),
     uutil!("arch", uu_arch),
+    Tool { name: "awk", run: wa_awk::main },
     uutil!("b2sum", uu_b2sum),
     uutil!("base32", uu_base32),
     uutil!("base64", uu_base64),
@@ -87,6 +88,7 @@ pub const TOOLS: &[Tool] = &[
     uutil!("head", uu_head),
     uutil!("hostid", uu_hostid),
     uutil!("join", uu_join),
+    Tool { name: "jq", run: wa_jq::main },
     uutil!("link", uu_link),
     uutil!("ln", uu_ln),
     uutil!("ls", uu_ls),
