@@ -1,0 +1,90 @@
+//! The `wasm-agent` command line: parses flags, calls the library, maps
+//! errors to exit statuses.
+
+mod demo;
+mod mounts;
+mod stdio;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::time::Duration;
+use wasm_agent::{Command, Runtime, Sandbox};
+
+/// Agent sandboxes: real command-line tools compiled to WebAssembly,
+/// run in wasmtime over a virtual filesystem.
+#[derive(Parser)]
+#[command(name = "wasm-agent", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run one guest tool (e.g. `wasm-agent tool grep -rn TODO .`).
+    ///
+    /// By default the current host directory is mounted read-write at its
+    /// own path and is the tool's working directory.
+    Tool {
+        #[command(flatten)]
+        sandbox: mounts::SandboxArgs,
+        /// Stop the tool after this many seconds (exit status 124).
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<f64>,
+        /// The tool and its arguments.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        argv: Vec<String>,
+    },
+    /// List the guest tools.
+    Tools,
+    /// Run a short demo: real tools over an in-memory project.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("wasm-agent: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(err) => {
+            eprintln!("wasm-agent: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> wasm_agent::Result<i32> {
+    let runtime = Runtime::new()?;
+    match cli.command {
+        Cmd::Tools => {
+            for name in runtime.commands()? {
+                println!("{name}");
+            }
+            Ok(0)
+        }
+        Cmd::Demo => demo::run(&runtime).await,
+        Cmd::Tool {
+            sandbox,
+            timeout,
+            argv,
+        } => {
+            let (fs, cwd) = sandbox.build().await?;
+            let sandbox = Sandbox::builder(&runtime).fs(fs).cwd(cwd).build();
+            let mut command = Command::new(&argv[0]);
+            command.args(&argv[1..]).envs(stdio::guest_env());
+            if let Some(secs) = timeout {
+                command.timeout(Duration::from_secs_f64(secs.max(0.0)));
+            }
+            stdio::run_attached(&sandbox, command).await
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Connecting a guest command to this process's stdin, stdout and stderr.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wasm_agent::io::{pipe, Input, Output, PipeReader, PipeWriter, DEFAULT_PIPE_CAPACITY};
+use wasm_agent::{Command, Sandbox};
+
+/// The environment guests get from the CLI: a few harmless variables of
+/// this process, never secrets (a guest sees only what is passed).
+pub fn guest_env() -> Vec<(String, String)> {
+    ["LANG", "LC_ALL", "TZ", "TERM", "COLUMNS", "HOME", "USER"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+        .collect()
+}
+
+async fn copy_in(writer: PipeWriter) {
+    let mut stdin = tokio::io::stdin();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        match stdin.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                if writer.write_all(&buf[..n]).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn copy_out(mut reader: PipeReader, mut sink: impl tokio::io::AsyncWrite + Unpin) {
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf).await;
+        if n == 0 || sink.write_all(&buf[..n]).await.is_err() {
+            let _ = sink.flush().await;
+            return;
+        }
+        let _ = sink.flush().await;
+    }
+}
+
+/// Runs `command` with its streams attached to ours and returns its status.
+pub async fn run_attached(sandbox: &Sandbox, mut command: Command) -> wasm_agent::Result<i32> {
+    let (in_writer, in_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+    let (out_writer, out_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+    let (err_writer, err_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+    command
+        .stdin(Input::Pipe(in_reader))
+        .stdout(Output::Pipe(out_writer))
+        .stderr(Output::Pipe(err_writer));
+    // The stdin copier may block on a terminal forever; it is detached and
+    // simply dropped when the process exits.
+    tokio::spawn(copy_in(in_writer));
+    let out = tokio::spawn(copy_out(out_reader, tokio::io::stdout()));
+    let err = tokio::spawn(copy_out(err_reader, tokio::io::stderr()));
+    let status = sandbox.spawn(command).await;
+    let _ = out.await;
+    let _ = err.await;
+    status
+}

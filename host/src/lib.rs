@@ -1,0 +1,39 @@
+//! wasm-agent: sandboxes for AI agents.
+//!
+//! An agent gets a filesystem and real command-line tools — coreutils,
+//! grep, sed, awk, find, diff, jq, tar… compiled to WebAssembly (WASI
+//! preview1) and run in wasmtime, one fresh instance per command. The
+//! filesystem is virtual: in memory (with O(1) fork and snapshot), a host
+//! directory, an overlay, or a composition of mounts (see
+//! [`wasm_agent_vfs`]).
+//!
+//! The central types:
+//!
+//! - [`Runtime`]: one per process. Owns the wasmtime engine and the guest
+//!   tools, compiled once and cached on disk.
+//! - [`Sandbox`]: a filesystem plus a runtime. File operations by path, and
+//!   [`Sandbox::run`] to run a tool by argv.
+//! - [`Command`]: a tool invocation with stdin, env, cwd and limits.
+//!
+//! ```no_run
+//! # async fn demo() -> wasm_agent::Result<()> {
+//! use wasm_agent::{Runtime, Sandbox};
+//!
+//! let runtime = Runtime::new()?;
+//! let sandbox = Sandbox::new(&runtime);
+//! sandbox.write_file("/src/main.rs", "fn main() {}\n// TODO: more\n").await?;
+//! let out = sandbox.run(["grep", "-rn", "TODO", "/src"]).await?;
+//! assert_eq!(out.stdout_lossy(), "/src/main.rs:2:// TODO: more\n");
+//! # Ok(()) }
+//! ```
+
+pub mod error;
+pub mod io;
+pub mod runtime;
+pub mod sandbox;
+pub mod wasi;
+
+pub use error::{Error, ErrorKind, Result};
+pub use runtime::{Command, Limits, Runtime, RuntimeBuilder};
+pub use sandbox::{CommandOutput, FileStat, RmOptions, Sandbox, SandboxBuilder, Snapshot};
+pub use wasm_agent_vfs as vfs;

@@ -1,0 +1,386 @@
+//! The sandbox: a filesystem plus the runtime that runs tools over it.
+//!
+//! This is the contract agent frameworks use: file operations by path, and
+//! running a tool by argv with stdin, env, cwd and timeout, getting back
+//! stdout, stderr and the exit status. A sandbox costs one small allocation
+//! to create; [`Sandbox::fork`] and [`Sandbox::snapshot`] are O(1) on the
+//! in-memory filesystem.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::{Command, Limits, Runtime};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+use wasm_agent_vfs::path::{join_normalized, split_parent};
+use wasm_agent_vfs::{Errno, MemFs, Vfs};
+
+/// What [`Sandbox::stat`] tells about a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStat {
+    /// A regular file.
+    pub is_file: bool,
+    /// A directory.
+    pub is_dir: bool,
+    /// A symbolic link (the path itself, not followed).
+    pub is_symlink: bool,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification time.
+    pub mtime: SystemTime,
+}
+
+/// Options of [`Sandbox::rm`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RmOptions {
+    /// Remove directories and their contents.
+    pub recursive: bool,
+    /// Succeed when the path does not exist.
+    pub force: bool,
+}
+
+/// The result of a command whose output was captured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandOutput {
+    /// Everything written to stdout (up to the output limit).
+    pub stdout: Vec<u8>,
+    /// Everything written to stderr (up to the output limit).
+    pub stderr: Vec<u8>,
+    /// The exit status: the tool's own, or 124 (timeout), 127 (unknown
+    /// command), 137 (memory limit), 141 (output limit), 134 (crash).
+    pub exit_code: i32,
+    /// Stdout passed the output limit and was cut.
+    pub stdout_truncated: bool,
+    /// Stderr passed the output limit and was cut.
+    pub stderr_truncated: bool,
+}
+
+impl CommandOutput {
+    /// Stdout as text (invalid UTF-8 replaced).
+    pub fn stdout_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// Stderr as text (invalid UTF-8 replaced).
+    pub fn stderr_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// True if the exit status is 0.
+    pub fn success(&self) -> bool {
+        self.exit_code == 0
+    }
+}
+
+/// A saved state of a sandbox's filesystem; see [`Sandbox::snapshot`].
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    fs: Arc<dyn Vfs>,
+}
+
+/// An isolated filesystem with tools to run over it.
+#[derive(Debug)]
+pub struct Sandbox {
+    runtime: Runtime,
+    fs: RwLock<Arc<dyn Vfs>>,
+    cwd: String,
+    env: Vec<(String, String)>,
+    limits: Option<Limits>,
+}
+
+impl Sandbox {
+    /// An empty in-memory sandbox (no quota) using `runtime`'s tools.
+    pub fn new(runtime: &Runtime) -> Sandbox {
+        Sandbox::builder(runtime).build()
+    }
+
+    /// Starts configuring a sandbox.
+    pub fn builder(runtime: &Runtime) -> SandboxBuilder {
+        SandboxBuilder {
+            runtime: runtime.clone(),
+            fs: None,
+            quota: None,
+            cwd: "/".to_string(),
+            env: Vec::new(),
+            limits: None,
+        }
+    }
+
+    /// The filesystem commands currently see.
+    pub fn fs(&self) -> Arc<dyn Vfs> {
+        self.fs.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The working directory of commands and the base of relative paths.
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
+    /// The runtime running this sandbox's commands.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    fn resolve(&self, path: &str) -> Result<String> {
+        Ok(join_normalized(&self.cwd, path)?)
+    }
+
+    /// Reads a file as UTF-8 text; invalid UTF-8 is an error (use
+    /// [`read_file_bytes`](Self::read_file_bytes) for binary data).
+    pub async fn read_file(&self, path: &str) -> Result<String> {
+        let bytes = self.read_file_bytes(path).await?;
+        String::from_utf8(bytes).map_err(|err| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "{path}: not valid UTF-8 (at byte {}); read it with read_file_bytes",
+                    err.utf8_error().valid_up_to()
+                ),
+            )
+        })
+    }
+
+    /// Reads a file's bytes.
+    pub async fn read_file_bytes(&self, path: &str) -> Result<Vec<u8>> {
+        let path = self.resolve(path)?;
+        Ok(self.fs().read_file(&path).await?)
+    }
+
+    /// Writes a file, creating it and any missing parent directories, and
+    /// replacing its contents if it exists.
+    pub async fn write_file(&self, path: &str, contents: impl AsRef<[u8]>) -> Result<()> {
+        let path = self.resolve(path)?;
+        let fs = self.fs();
+        if let Some((parent, _)) = split_parent(&path) {
+            fs.create_dir_all(parent).await?;
+        }
+        Ok(fs.write_file(&path, contents.as_ref()).await?)
+    }
+
+    /// Metadata of `path` (not following a final symlink, so `is_symlink`
+    /// can be true).
+    pub async fn stat(&self, path: &str) -> Result<FileStat> {
+        let path = self.resolve(path)?;
+        let meta = self.fs().symlink_metadata(&path).await?;
+        Ok(FileStat {
+            is_file: meta.is_file(),
+            is_dir: meta.is_dir(),
+            is_symlink: meta.is_symlink(),
+            size: meta.len,
+            mtime: meta.mtime,
+        })
+    }
+
+    /// The names in a directory, sorted.
+    pub async fn read_dir(&self, path: &str) -> Result<Vec<String>> {
+        let path = self.resolve(path)?;
+        let entries = self.fs().read_dir(&path).await?;
+        Ok(entries.into_iter().map(|e| e.name).collect())
+    }
+
+    /// True if `path` exists (following symlinks). Never errors.
+    pub async fn exists(&self, path: &str) -> bool {
+        match self.resolve(path) {
+            Ok(path) => self.fs().exists(&path).await,
+            Err(_) => false,
+        }
+    }
+
+    /// Creates a directory; with `recursive`, also its parents, and an
+    /// existing directory is not an error (`mkdir -p`).
+    pub async fn mkdir(&self, path: &str, recursive: bool) -> Result<()> {
+        let path = self.resolve(path)?;
+        let fs = self.fs();
+        if recursive {
+            Ok(fs.create_dir_all(&path).await?)
+        } else {
+            Ok(fs.create_dir(&path).await?)
+        }
+    }
+
+    /// Removes a file, or with `recursive` a directory tree; with `force`,
+    /// a missing path is not an error (`rm -rf`).
+    pub async fn rm(&self, path: &str, options: RmOptions) -> Result<()> {
+        let path = self.resolve(path)?;
+        let fs = self.fs();
+        let result = match fs.symlink_metadata(&path).await {
+            Ok(meta) if meta.is_dir() && options.recursive => fs.remove_all(&path).await,
+            Ok(meta) if meta.is_dir() => fs.remove_dir(&path).await,
+            Ok(_) => fs.remove_file(&path).await,
+            Err(err) => Err(err),
+        };
+        match result {
+            Err(err) if options.force && err.errno() == Errno::NoEnt => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    /// Renames (moves) a file or directory.
+    pub async fn rename(&self, from: &str, to: &str) -> Result<()> {
+        let (from, to) = (self.resolve(from)?, self.resolve(to)?);
+        Ok(self.fs().rename(&from, &to).await?)
+    }
+
+    /// Runs a tool by argv (`["grep", "-rn", "x", "."]`) in the sandbox's
+    /// working directory, with empty stdin, and captures its output.
+    pub async fn run<I, S>(&self, argv: I) -> Result<CommandOutput>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut argv = argv.into_iter().map(Into::into);
+        let program = argv.next().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                "run: argv is empty; give at least the tool name",
+            )
+        })?;
+        let mut command = Command::new(program);
+        command.args(argv);
+        self.run_command(command).await
+    }
+
+    /// Runs `command` (with its stdin, env, cwd and limits) and captures its
+    /// stdout and stderr, whatever the command set for them.
+    pub async fn run_command(&self, mut command: Command) -> Result<CommandOutput> {
+        let limits = self.effective_limits(&command);
+        let (stdout, stderr) = command.capture_output(limits.output_bytes);
+        let exit_code = self.spawn(command).await?;
+        Ok(CommandOutput {
+            stdout_truncated: stdout.truncated(),
+            stderr_truncated: stderr.truncated(),
+            stdout: stdout.take(),
+            stderr: stderr.take(),
+            exit_code,
+        })
+    }
+
+    /// Runs `command` with the streams it was given (pipes, files,
+    /// captures) and returns its exit status.
+    pub async fn spawn(&self, mut command: Command) -> Result<i32> {
+        let cwd = match command.cwd.take() {
+            Some(dir) => self.resolve(&dir)?,
+            None => self.cwd.clone(),
+        };
+        let fs = self.fs();
+        match fs.metadata(&cwd).await {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!("working directory {cwd} is not a directory"),
+                ))
+            }
+            Err(err) => return Err(err.into()),
+        }
+        command.cwd(cwd);
+        if command.limits.is_none() {
+            command.limits = self.limits.clone();
+        }
+        let mut env = self.env.clone();
+        env.retain(|(name, _)| !command.env.iter().any(|(n, _)| n == name));
+        env.append(&mut command.env);
+        command.env = env;
+        self.runtime.run(fs, command).await
+    }
+
+    fn effective_limits(&self, command: &Command) -> Limits {
+        let defaults = self
+            .limits
+            .as_ref()
+            .unwrap_or(self.runtime.default_limits());
+        command.effective_limits(defaults)
+    }
+
+    /// A copy of this sandbox whose filesystem is a copy-on-write fork:
+    /// changes on either side never show in the other. O(1) for the
+    /// in-memory filesystem.
+    pub fn fork(&self) -> Result<Sandbox> {
+        Ok(Sandbox {
+            runtime: self.runtime.clone(),
+            fs: RwLock::new(self.fs().fork()?),
+            cwd: self.cwd.clone(),
+            env: self.env.clone(),
+            limits: self.limits.clone(),
+        })
+    }
+
+    /// Saves the current state of the filesystem. O(1) for the in-memory
+    /// filesystem; later changes do not affect the snapshot.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        Ok(Snapshot {
+            fs: self.fs().fork()?,
+        })
+    }
+
+    /// Returns the filesystem to `snapshot`'s state. The snapshot stays
+    /// usable: restoring twice gives the same state twice. Commands already
+    /// running keep the filesystem they started with.
+    pub fn restore(&self, snapshot: &Snapshot) -> Result<()> {
+        let fs = snapshot.fs.fork()?;
+        *self.fs.write().unwrap_or_else(|e| e.into_inner()) = fs;
+        Ok(())
+    }
+}
+
+/// Configures a [`Sandbox`].
+#[derive(Debug)]
+pub struct SandboxBuilder {
+    runtime: Runtime,
+    fs: Option<Arc<dyn Vfs>>,
+    quota: Option<u64>,
+    cwd: String,
+    env: Vec<(String, String)>,
+    limits: Option<Limits>,
+}
+
+impl SandboxBuilder {
+    /// The filesystem commands see. Default: an empty in-memory filesystem.
+    pub fn fs(&mut self, fs: Arc<dyn Vfs>) -> &mut Self {
+        self.fs = Some(fs);
+        self
+    }
+
+    /// A byte quota for the default in-memory filesystem; writes past it
+    /// fail with `ENOSPC`. Default: none. Ignored when [`fs`](Self::fs) is
+    /// set (give that filesystem its own quota).
+    pub fn quota(&mut self, bytes: u64) -> &mut Self {
+        self.quota = Some(bytes);
+        self
+    }
+
+    /// Working directory of commands and base of relative paths.
+    /// Default: `/`.
+    pub fn cwd(&mut self, dir: impl Into<String>) -> &mut Self {
+        self.cwd = dir.into();
+        self
+    }
+
+    /// An environment variable every command sees (commands may override
+    /// it). Default: none.
+    pub fn env(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Limits for this sandbox's commands. Default: the runtime's.
+    pub fn limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// Builds the sandbox.
+    pub fn build(&mut self) -> Sandbox {
+        let fs: Arc<dyn Vfs> = match (self.fs.take(), self.quota) {
+            (Some(fs), _) => fs,
+            (None, Some(quota)) => Arc::new(MemFs::with_quota(quota)),
+            (None, None) => Arc::new(MemFs::new()),
+        };
+        let cwd = join_normalized("/", &self.cwd).unwrap_or_else(|_| "/".to_string());
+        Sandbox {
+            runtime: self.runtime.clone(),
+            fs: RwLock::new(fs),
+            cwd,
+            env: std::mem::take(&mut self.env),
+            limits: self.limits.take(),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The guest's file descriptors.
+
+use super::errno::Errno;
+use crate::io::{Capture, Input, Output, PipeReader, PipeWriter};
+use std::sync::Arc;
+use wasm_agent_vfs::{DirEntry, VfsFile};
+
+/// Most descriptors a guest may hold open at once (`EMFILE` beyond).
+pub(crate) const MAX_FDS: usize = 1024;
+
+/// A readable stream: stdin when it is not a file.
+pub(crate) enum InputStream {
+    Empty,
+    Bytes { data: Arc<[u8]>, pos: usize },
+    Pipe(PipeReader),
+}
+
+/// A writable stream: stdout/stderr when not a file.
+pub(crate) enum OutputStream {
+    Discard,
+    Capture(Capture),
+    Pipe(PipeWriter),
+}
+
+/// An open regular file with its cursor.
+pub(crate) struct OpenFile {
+    pub(crate) file: Arc<dyn VfsFile>,
+    pub(crate) pos: u64,
+    pub(crate) read: bool,
+    pub(crate) write: bool,
+    pub(crate) append: bool,
+}
+
+/// An open directory: its normalised path and, while a listing is in
+/// progress, the entries it returns (taken when the guest asks from cookie
+/// 0, so a listing is consistent even if the directory changes meanwhile).
+pub(crate) struct OpenDir {
+    pub(crate) path: String,
+    /// The name the guest sees for a preopened directory.
+    pub(crate) preopen: Option<String>,
+    pub(crate) listing: Option<Arc<Vec<DirEntry>>>,
+}
+
+/// What a descriptor refers to.
+pub(crate) enum Entry {
+    Input(InputStream),
+    Output(OutputStream),
+    File(OpenFile),
+    Dir(OpenDir),
+}
+
+impl Entry {
+    /// The descriptor for a caller-supplied stdin.
+    pub(crate) fn from_input(input: Input) -> Entry {
+        match input {
+            Input::Empty => Entry::Input(InputStream::Empty),
+            Input::Bytes(data) => Entry::Input(InputStream::Bytes { data, pos: 0 }),
+            Input::Pipe(reader) => Entry::Input(InputStream::Pipe(reader)),
+            Input::File(file) => Entry::File(OpenFile {
+                file,
+                pos: 0,
+                read: true,
+                write: false,
+                append: false,
+            }),
+        }
+    }
+
+    /// The descriptor for a caller-supplied stdout or stderr.
+    pub(crate) fn from_output(output: Output) -> Entry {
+        match output {
+            Output::Discard => Entry::Output(OutputStream::Discard),
+            Output::Capture(capture) => Entry::Output(OutputStream::Capture(capture)),
+            Output::Pipe(writer) => Entry::Output(OutputStream::Pipe(writer)),
+            Output::File { file, append } => Entry::File(OpenFile {
+                file,
+                pos: 0,
+                read: false,
+                write: true,
+                append,
+            }),
+        }
+    }
+}
+
+/// Descriptor number → entry. New descriptors take the lowest free number,
+/// as POSIX requires of `open`.
+#[derive(Default)]
+pub(crate) struct FdTable {
+    entries: Vec<Option<Entry>>,
+}
+
+impl FdTable {
+    /// Installs `entry` at the lowest free descriptor.
+    pub(crate) fn insert(&mut self, entry: Entry) -> Result<u32, Errno> {
+        if let Some(free) = self.entries.iter().position(Option::is_none) {
+            self.entries[free] = Some(entry);
+            return Ok(free as u32);
+        }
+        if self.entries.len() >= MAX_FDS {
+            return Err(Errno::Mfile);
+        }
+        self.entries.push(Some(entry));
+        Ok(self.entries.len() as u32 - 1)
+    }
+
+    /// Installs `entry` at exactly `fd` (used for 0, 1, 2 and preopens).
+    pub(crate) fn insert_at(&mut self, fd: u32, entry: Entry) {
+        let fd = fd as usize;
+        if self.entries.len() <= fd {
+            self.entries.resize_with(fd + 1, || None);
+        }
+        self.entries[fd] = Some(entry);
+    }
+
+    pub(crate) fn get(&self, fd: u32) -> Result<&Entry, Errno> {
+        self.entries
+            .get(fd as usize)
+            .and_then(Option::as_ref)
+            .ok_or(Errno::Badf)
+    }
+
+    pub(crate) fn get_mut(&mut self, fd: u32) -> Result<&mut Entry, Errno> {
+        self.entries
+            .get_mut(fd as usize)
+            .and_then(Option::as_mut)
+            .ok_or(Errno::Badf)
+    }
+
+    /// Removes and returns the entry at `fd`.
+    pub(crate) fn remove(&mut self, fd: u32) -> Result<Entry, Errno> {
+        self.entries
+            .get_mut(fd as usize)
+            .and_then(Option::take)
+            .ok_or(Errno::Badf)
+    }
+
+    /// The open file at `fd`, or `EBADF`/`EISDIR`/`ESPIPE`-style errors.
+    pub(crate) fn file_mut(&mut self, fd: u32) -> Result<&mut OpenFile, Errno> {
+        match self.get_mut(fd)? {
+            Entry::File(file) => Ok(file),
+            Entry::Dir(_) => Err(Errno::Isdir),
+            Entry::Input(_) | Entry::Output(_) => Err(Errno::Spipe),
+        }
+    }
+
+    /// The path of the directory at `fd`, the base of `path_*` calls.
+    pub(crate) fn dir_path(&self, fd: u32) -> Result<&str, Errno> {
+        match self.get(fd)? {
+            Entry::Dir(dir) => Ok(&dir.path),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    /// Moves the entry at `from` to `to`, closing whatever `to` held.
+    pub(crate) fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        self.get(to)?;
+        let entry = self.remove(from)?;
+        self.insert_at(to, entry);
+        Ok(())
+    }
+
+    /// Closes every descriptor, dropping pipe ends (so a reader downstream
+    /// sees end of file as soon as the command is done).
+    pub(crate) fn close_all(&mut self) {
+        self.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocates_the_lowest_free_descriptor() {
+        let mut table = FdTable::default();
+        for _ in 0..3 {
+            table.insert(Entry::Input(InputStream::Empty)).unwrap();
+        }
+        table.remove(1).unwrap();
+        assert_eq!(table.insert(Entry::Input(InputStream::Empty)), Ok(1));
+        assert_eq!(table.insert(Entry::Input(InputStream::Empty)), Ok(3));
+        assert!(matches!(table.get(9), Err(Errno::Badf)));
+    }
+
+    #[test]
+    fn renumber_requires_an_open_target() {
+        let mut table = FdTable::default();
+        table.insert(Entry::Input(InputStream::Empty)).unwrap();
+        table.insert(Entry::Output(OutputStream::Discard)).unwrap();
+        assert_eq!(table.renumber(0, 5), Err(Errno::Badf));
+        table.renumber(0, 1).unwrap();
+        assert!(matches!(table.get(1), Ok(Entry::Input(_))));
+        assert!(table.get(0).is_err());
+    }
+
+    #[test]
+    fn refuses_more_than_max_fds() {
+        let mut table = FdTable::default();
+        for _ in 0..MAX_FDS {
+            table.insert(Entry::Input(InputStream::Empty)).unwrap();
+        }
+        assert_eq!(
+            table.insert(Entry::Input(InputStream::Empty)),
+            Err(Errno::Mfile)
+        );
+    }
+}
