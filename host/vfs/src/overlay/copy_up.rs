@@ -55,6 +55,12 @@ impl Inner {
     /// All or nothing: if the quota cannot hold the whole file, nothing is
     /// left in the upper layer and the caller gets `ENOSPC`.
     pub(super) async fn copy_up(&self, node: &Node) -> VfsResult<()> {
+        self.copy_up_with(node, true).await
+    }
+
+    /// Like [`Inner::copy_up`]; with `data` false a file's bytes are left
+    /// behind, for an open with `O_TRUNC` that would discard them anyway.
+    pub(super) async fn copy_up_with(&self, node: &Node, data: bool) -> VfsResult<()> {
         if node.upper.is_some() {
             return Ok(());
         }
@@ -76,7 +82,11 @@ impl Inner {
                     .map_err(fail)
             }
             FileType::File => {
-                let data = self.lower.read_file(path).await?;
+                let data = if data {
+                    self.lower.read_file(path).await?
+                } else {
+                    Vec::new()
+                };
                 let now = SystemTime::now();
                 self.upper
                     .with_core(|tree, open| {

@@ -132,7 +132,7 @@ impl Inner {
                 }
                 if node.upper.is_none() {
                     if options.write || options.truncate {
-                        self.copy_up(&node).await?;
+                        self.copy_up_with(&node, !options.truncate).await?;
                     } else {
                         let read_only = OpenOptions {
                             read: true,

@@ -8,7 +8,7 @@
 //! refused by `HostDirFs` on purpose but resolved from the root by the
 //! others, which the escape tests cover separately.
 
-use crate::support::{block_on, seed, snapshot, Prefixed};
+use crate::support::{block_on, cases, seed, snapshot, Prefixed};
 use proptest::prelude::*;
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -17,7 +17,7 @@ use wasm_agent_vfs::{
 };
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(crate) enum Op {
     WriteFile(String, Vec<u8>),
     Append(String, Vec<u8>),
     WriteAt(String, u64, Vec<u8>),
@@ -48,14 +48,14 @@ enum Op {
 }
 
 /// Open handles of one backend, by slot.
-type Slots = [Option<Arc<dyn VfsFile>>; SLOTS];
-const SLOTS: usize = 3;
+pub(crate) type Slots = [Option<Arc<dyn VfsFile>>; SLOTS];
+pub(crate) const SLOTS: usize = 3;
 
 /// What an operation returned, reduced to what must agree across backends
 /// (no inode numbers or times; no directory sizes, which are filesystem
 /// specific even among Linux filesystems).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Outcome {
+pub(crate) enum Outcome {
     Done,
     Count(u64),
     Bytes(Vec<u8>),
@@ -99,7 +99,7 @@ fn options() -> impl Strategy<Value = OpenOptions> {
     })
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (path(), data()).prop_map(|(p, d)| Op::WriteFile(p, d)),
         2 => (path(), data()).prop_map(|(p, d)| Op::Append(p, d)),
@@ -134,7 +134,7 @@ fn meta_outcome(meta: &Metadata) -> Outcome {
     Outcome::Meta(meta.file_type, rest)
 }
 
-async fn apply(fs: &dyn Vfs, slots: &mut Slots, op: &Op) -> Outcome {
+pub(crate) async fn apply(fs: &dyn Vfs, slots: &mut Slots, op: &Op) -> Outcome {
     let write = OpenOptions {
         write: true,
         ..OpenOptions::default()
@@ -331,7 +331,7 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("VFS_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200),
+        cases: cases(200),
         max_shrink_iters: 4000,
         .. ProptestConfig::default()
     })]

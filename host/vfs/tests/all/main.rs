@@ -10,4 +10,8 @@
 //!   (`cargo test --release -p wasm-agent-vfs --test all measure -- --ignored --nocapture`).
 
 mod agreement;
+mod escape;
+mod fork;
+mod mount;
+mod quota;
 mod support;

@@ -7,6 +7,15 @@ use std::sync::Arc;
 use std::time::SystemTime;
 use wasm_agent_vfs::{DirEntry, FileType, Metadata, OpenOptions, Vfs, VfsFile, VfsResult};
 
+/// Number of property-test cases: `default`, or `VFS_CASES` from the
+/// environment for a longer hunt.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("VFS_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Runs a future on a fresh current-thread runtime.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
