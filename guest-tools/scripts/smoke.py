@@ -17,16 +17,31 @@ module (tools.wasm.cwasm) and reused while the module is unchanged.
 """
 
 import argparse
+import gzip
 import hashlib
+import io
 import os
 import sys
+import tarfile
 import tempfile
 
-from wasmtime import Config, Engine, ExitTrap, Linker, Module, Store, WasiConfig, WasmtimeError
+from wasmtime import Config, Engine, ExitTrap, Linker, Module, Store, Trap, WasiConfig, WasmtimeError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_MODULE = os.path.join(ROOT, "target", "guest-tools", "tools.wasm")
 SECTION = "wasm-agent.tools"
+
+def tar_of(files):
+    """A ustar archive holding `files` (name -> bytes)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
 
 # Files every case starts with, below the sandbox root.
 FILES = {
@@ -35,6 +50,8 @@ FILES = {
     "work/nums.txt": "3\n1\n2\n1\n",
     "work/data.json": '{"name": "wasm", "tags": ["a", "b"], "n": 3}\n',
     "work/sub/deep.txt": "deep\n",
+    "work/z.gz": gzip.compress(b"zipped\n", mtime=0),
+    "work/sample.tar": tar_of({"hello.txt": b"hello\n"}),
 }
 
 A_B_DIFF = "2c2\n< banana\n---\n> blueberry\n"
@@ -76,7 +93,7 @@ CASES = [
     case(["cat", "-"], "from stdin\n", stdin="from stdin\n"),
     case(["cat", "nope"], "", 1, "cat: nope: No such file or directory"),
     case(["wasm-agent-tools", "cat", "nope"], "", 1, "cat: nope: No such file or directory"),
-    case(["ls"], "a.txt\nb.txt\ndata.json\nnums.txt\nsub\n"),
+    case(["ls"], "a.txt\nb.txt\ndata.json\nnums.txt\nsample.tar\nsub\nz.gz\n"),
     case(["ls", "nope"], "", 2, "ls: cannot access 'nope': No such file or directory"),
     case(["pwd"], "/work\n"),
     # grep: 0 match, 1 no match, 2 trouble.
@@ -162,9 +179,17 @@ OWN_CASES = [
     case(["jq", "-r", ".name", "data.json"], "wasm\n"),
     case(["jq", ".tags | length", "data.json"], "2\n"),
     case(["gzip", "-k", "a.txt"], "", check=lambda root: None if os.path.exists(os.path.join(root, "work/a.txt.gz")) else "no a.txt.gz"),
+    case(["gzip", "nope"], "", 1, "gzip: nope: No such file or directory"),
+    case(["zcat", "z.gz"], "zipped\n"),
+    case(["gunzip", "z.gz"], "", check=file_is("work/z", b"zipped\n")),
     case(["tar", "-cf", "t.tar", "sub"], "", check=lambda root: None if os.path.getsize(os.path.join(root, "work/t.tar")) >= 1024 else "t.tar too small"),
+    case(["tar", "-tf", "sample.tar"], "hello.txt\n"),
+    case(["tar", "-xf", "sample.tar"], "", check=file_is("work/hello.txt", b"hello\n")),
+    case(["tar", "-tf", "nope.tar"], "", 2, "tar: nope.tar: Cannot open: No such file or directory"),
     case(["stat", "-c", "%s %n", "a.txt"], "20 a.txt\n"),
-    case(["du", "-s", "--apparent-size", "-b", "sub"], "5\tsub\n"),
+    case(["stat", "nope"], "", 1, "stat: cannot statx 'nope': No such file or directory"),
+    case(["du", "-b", "sub/deep.txt"], "5\tsub/deep.txt\n"),
+    case(["du", "nope"], "", 1, "du: cannot access 'nope': No such file or directory"),
 ]
 
 
@@ -198,7 +223,7 @@ class Runner:
                 code = 0
             except ExitTrap as trap:
                 code = trap.code
-            except WasmtimeError as trap:
+            except (Trap, WasmtimeError) as trap:
                 # A crash (panic=abort, out of bounds...) is reported as a
                 # failed case, not as a failure of the smoke script.
                 code = f"trap: {str(trap).splitlines()[-1]}"
@@ -259,8 +284,8 @@ def make_sandbox(root):
     for rel, content in FILES.items():
         full = os.path.join(root, rel)
         os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w") as f:
-            f.write(content)
+        with open(full, "wb") as f:
+            f.write(content if isinstance(content, bytes) else content.encode())
 
 
 def run_case(runner, c):
@@ -275,7 +300,10 @@ def run_case(runner, c):
         if c["err"] is not None and not err.startswith(c["err"]):
             problems.append(f"stderr {err!r}, expected to start with {c['err']!r}")
         if c["check"] is not None:
-            problem = c["check"](root)
+            try:
+                problem = c["check"](root)
+            except OSError as oops:
+                problem = str(oops)
             if problem:
                 problems.append(problem)
         if problems and err and all("stderr" not in p for p in problems):

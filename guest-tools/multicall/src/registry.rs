@@ -34,11 +34,21 @@ macro_rules! uutil {
     };
 }
 
+/// Builds the row of a tool whose crate already has the common entry shape.
+macro_rules! tool {
+    ($name:literal, $run:path) => {
+        Tool {
+            name: $name,
+            run: $run,
+        }
+    };
+}
+
 /// Every tool, sorted by name (the order `--list` prints).
 pub const TOOLS: &[Tool] = &[
     uutil!("[", uu_test, "test"),
     uutil!("arch", uu_arch),
-    Tool { name: "awk", run: wa_awk::main },
+    tool!("awk", wa_awk::main),
     uutil!("b2sum", uu_b2sum),
     uutil!("base32", uu_base32),
     uutil!("base64", uu_base64),
@@ -46,49 +56,34 @@ pub const TOOLS: &[Tool] = &[
     uutil!("basenc", uu_basenc),
     uutil!("cat", uu_cat),
     uutil!("cksum", uu_cksum),
-    Tool {
-        name: "cmp",
-        run: diffutils::cmp_main,
-    },
+    tool!("cmp", diffutils::cmp_main),
     uutil!("comm", uu_comm),
     uutil!("cp", uu_cp),
     uutil!("csplit", uu_csplit),
     uutil!("cut", uu_cut),
     uutil!("date", uu_date),
-    Tool {
-        name: "diff",
-        run: diffutils::diff_main,
-    },
+    tool!("diff", diffutils::diff_main),
     uutil!("dir", uu_dir, "ls"),
     uutil!("dircolors", uu_dircolors),
     uutil!("dirname", uu_dirname),
+    tool!("du", wa_fsutils::du_main),
     uutil!("echo", uu_echo),
-    Tool {
-        name: "egrep",
-        run: grep::egrep_main,
-    },
+    tool!("egrep", grep::egrep_main),
     uutil!("expand", uu_expand),
     uutil!("expr", uu_expr),
     uutil!("factor", uu_factor),
     uutil!("false", uu_false),
-    Tool {
-        name: "fgrep",
-        run: grep::fgrep_main,
-    },
-    Tool {
-        name: "find",
-        run: find::main,
-    },
+    tool!("fgrep", grep::fgrep_main),
+    tool!("find", find::main),
     uutil!("fmt", uu_fmt),
     uutil!("fold", uu_fold),
-    Tool {
-        name: "grep",
-        run: grep::main,
-    },
+    tool!("grep", grep::main),
+    tool!("gunzip", wa_archive::gunzip_main),
+    tool!("gzip", wa_archive::gzip_main),
     uutil!("head", uu_head),
     uutil!("hostid", uu_hostid),
     uutil!("join", uu_join),
-    Tool { name: "jq", run: wa_jq::main },
+    tool!("jq", wa_jq::main),
     uutil!("link", uu_link),
     uutil!("ln", uu_ln),
     uutil!("ls", uu_ls),
@@ -111,10 +106,7 @@ pub const TOOLS: &[Tool] = &[
     uutil!("realpath", uu_realpath),
     uutil!("rm", uu_rm),
     uutil!("rmdir", uu_rmdir),
-    Tool {
-        name: "sed",
-        run: sed::main,
-    },
+    tool!("sed", sed::main),
     uutil!("seq", uu_seq),
     uutil!("sha1sum", uu_sha1sum),
     uutil!("sha224sum", uu_sha224sum),
@@ -126,9 +118,11 @@ pub const TOOLS: &[Tool] = &[
     uutil!("sleep", uu_sleep),
     uutil!("sort", uu_sort),
     uutil!("split", uu_split),
+    tool!("stat", wa_fsutils::stat_main),
     uutil!("sum", uu_sum),
     uutil!("tac", uu_tac),
     uutil!("tail", uu_tail),
+    tool!("tar", wa_archive::tar_main),
     uutil!("tee", uu_tee),
     uutil!("test", uu_test),
     uutil!("touch", uu_touch),
@@ -144,6 +138,7 @@ pub const TOOLS: &[Tool] = &[
     uutil!("vdir", uu_vdir, "ls"),
     uutil!("wc", uu_wc),
     uutil!("yes", uu_yes),
+    tool!("zcat", wa_archive::zcat_main),
 ];
 
 /// The tool called `name`, if the module has one.
