@@ -14,6 +14,10 @@ use crate::special;
 use std::collections::HashMap;
 
 /// Deepest nesting of statements/expressions accepted (the stack guard may stop earlier).
+/// In wasm the engine's native stack (not measurable from inside) holds about 250 levels.
+#[cfg(target_arch = "wasm32")]
+const MAX_DEPTH: usize = 150;
+#[cfg(not(target_arch = "wasm32"))]
 const MAX_DEPTH: usize = 1000;
 
 /// Parses the program sources (several with repeated `-f`) into one program.

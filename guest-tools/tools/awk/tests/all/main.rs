@@ -5,7 +5,9 @@
 //! * `differential_against_system_awk`: the system `/usr/bin/awk` (mawk on the dev machine)
 //!   must agree on every case not marked implementation-defined; skipped without it;
 //! * `gawk_agrees_with_expected`: GNU awk, when installed, must print the expected output
-//!   for every case not marked as a documented difference; this keeps the data honest.
+//!   for every case not marked as a documented difference; this keeps the data honest;
+//! * `cases_pass_under_external_runner`: with `WA_AWK_RUNNER` set (for example to a wasm
+//!   runner and the wasm32-wasip1 module), the same cases through that command.
 
 mod case;
 mod cases {
@@ -104,7 +106,10 @@ fn run_ours(case: &Case, dir: &Path) -> Outcome {
 }
 
 fn run_external(prog: &str, case: &Case, dir: &Path) -> Outcome {
-    let mut child = Command::new(prog)
+    // `prog` may carry leading arguments, e.g. a wasm runner and the module.
+    let mut words = prog.split_whitespace();
+    let mut child = Command::new(words.next().unwrap_or(prog))
+        .args(words)
         .args(case.args.iter().map(|a| subst(a, dir)))
         .env("LC_ALL", "C.UTF-8")
         .stdin(Stdio::piped())
@@ -212,6 +217,25 @@ fn differential_inner() {
     }
     eprintln!("compared {compared} cases with /usr/bin/awk");
     report(failures, compared);
+}
+
+/// With `WA_AWK_RUNNER` set to a command (such as a wasm runner plus the module), every
+/// case must also pass through it; this is how the wasm32-wasip1 build is checked.
+#[test]
+fn cases_pass_under_external_runner() {
+    let Ok(runner) = std::env::var("WA_AWK_RUNNER") else {
+        eprintln!("skipped: WA_AWK_RUNNER not set");
+        return;
+    };
+    let cases = all_cases();
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let dir = scratch("runner", i, case);
+        let got = run_external(&runner, case, &dir);
+        failures.extend(check(case, &dir, &got, &runner));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    report(failures, cases.len());
 }
 
 #[test]
