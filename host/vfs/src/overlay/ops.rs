@@ -505,6 +505,34 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_renamed_over_a_deleted_lower_one_stays_opaque() {
+        block_on(async {
+            let fs = OverlayFs::new(lower().await);
+            fs.rename("/d", "/moved").await.unwrap();
+            fs.create_dir("/new").await.unwrap();
+            fs.rename("/new", "/d").await.unwrap();
+            assert!(fs.read_dir("/d").await.unwrap().is_empty());
+            // A lower directory emptied by whiteouts, then replaced.
+            let fs = OverlayFs::new(lower().await);
+            fs.remove_file("/d/sub/b").await.unwrap();
+            fs.create_dir("/empty").await.unwrap();
+            fs.rename("/empty", "/d/sub").await.unwrap();
+            assert!(fs.read_dir("/d/sub").await.unwrap().is_empty());
+        });
+    }
+
+    #[test]
+    fn absolute_symlinks_resolve_from_the_overlay_root() {
+        block_on(async {
+            let fs = OverlayFs::new(lower().await);
+            fs.symlink("/d/sub", "/abs").await.unwrap();
+            assert_eq!(fs.read_file("/abs/b").await.unwrap(), b"lower b");
+            fs.write_file("/abs/new", b"n").await.unwrap();
+            assert_eq!(names(fs.read_dir("/d/sub").await.unwrap()), ["b", "new"]);
+        });
+    }
+
+    #[test]
     fn read_handles_on_lower_files_refuse_writes() {
         block_on(async {
             let fs = OverlayFs::new(lower().await);

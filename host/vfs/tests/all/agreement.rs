@@ -4,9 +4,11 @@
 //! and the whole tree after each step must be equal.
 //!
 //! Paths come from a three-letter alphabet so that operations collide.
-//! Symlink targets are relative and never use `..`: an escaping target is
-//! refused by `HostDirFs` on purpose but resolved from the root by the
-//! others, which the escape tests cover separately.
+//! Symlink targets are relative, sometimes with `..`. Linux clamps a `..`
+//! at the root, and so do the in-memory backends, but `HostDirFs` refuses
+//! to climb out of its root on purpose (see the escape tests): when the
+//! oracle answers with such a refusal the case ends there, since the
+//! backends legitimately part ways.
 
 use crate::support::{block_on, cases, seed, snapshot, Prefixed};
 use proptest::prelude::*;
@@ -79,7 +81,8 @@ fn path() -> impl Strategy<Value = String> {
 }
 
 fn target() -> impl Strategy<Value = String> {
-    prop::collection::vec(name(), 1..=2).prop_map(|c| c.join("/"))
+    let component = prop_oneof![4 => name(), 1 => Just("..")];
+    prop::collection::vec(component, 1..=3).prop_map(|c| c.join("/"))
 }
 
 fn data() -> impl Strategy<Value = Vec<u8>> {
@@ -109,7 +112,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => path().prop_map(Op::CreateDirAll),
         2 => path().prop_map(Op::RemoveFile),
         2 => path().prop_map(Op::RemoveDir),
-        1 => path().prop_map(Op::RemoveAll),
+        2 => path().prop_map(Op::RemoveAll),
         4 => (path(), path()).prop_map(|(a, b)| Op::Rename(a, b)),
         2 => (target(), path()).prop_map(|(t, l)| Op::Symlink(t, l)),
         1 => path().prop_map(Op::ReadLink),
@@ -310,6 +313,12 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
         let mut slots: Vec<Slots> = b.others.iter().map(|_| Slots::default()).collect();
         for (i, op) in ops.iter().enumerate() {
             let expected = apply(&*b.oracle, &mut oracle_slots, op).await;
+            if matches!(
+                expected,
+                Outcome::Err(Errno::Acces | Errno::Perm | Errno::XDev)
+            ) {
+                return Ok(());
+            }
             let tree = snapshot(&*b.oracle).await;
             for ((name, fs), slots) in b.others.iter().zip(&mut slots) {
                 let got = apply(&**fs, slots, op).await;
@@ -337,7 +346,7 @@ proptest! {
     })]
 
     #[test]
-    fn backends_agree_with_linux(ops in prop::collection::vec(op(), 1..32)) {
+    fn backends_agree_with_linux(ops in prop::collection::vec(op(), 1..48)) {
         check(&ops)?;
     }
 }

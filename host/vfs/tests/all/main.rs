@@ -12,6 +12,7 @@
 mod agreement;
 mod escape;
 mod fork;
+mod measure;
 mod mount;
 mod quota;
 mod support;

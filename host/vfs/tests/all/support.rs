@@ -35,6 +35,9 @@ pub async fn seed(fs: &dyn Vfs) {
     fs.write_file("/b", b"hello").await.unwrap();
     fs.symlink("a", "/c").await.unwrap();
     fs.symlink("c/a", "/a/a").await.unwrap();
+    fs.create_dir("/a/c/b").await.unwrap();
+    fs.write_file("/a/c/b/c", b"acbc").await.unwrap();
+    fs.symlink("../b", "/a/c/c").await.unwrap();
 }
 
 /// What a snapshot records about one object.
