@@ -120,6 +120,8 @@ pub fn sprintf<A: FmtArg>(out: &mut Vec<u8>, fmt: &[u8], args: &[A]) -> Result<(
         let conv = fmt[i];
         i += 1;
         match conv {
+            // `%5%` and friends print a plain percent sign, as in gawk.
+            b'%' => out.push(b'%'),
             b'd' | b'i' => {
                 let a = take(&mut next)?;
                 fmt_signed(out, a.num(), &spec);
@@ -144,6 +146,18 @@ pub fn sprintf<A: FmtArg>(out: &mut Vec<u8>, fmt: &[u8], args: &[A]) -> Result<(
                     body.extend_from_slice(&s[..n]);
                 }
                 pad_chars(out, &body, &spec);
+            }
+            b's' if spec.width == 0 && spec.prec.is_none() => {
+                take(&mut next)?.push_str(out);
+            }
+            b'd' | b'i' if spec.width == 0 && spec.prec.is_none() && !spec.plus && !spec.space => {
+                let n = take(&mut next)?.num();
+                if n.is_finite() && n.abs() < 9.0e18 {
+                    let mut b = [0u8; 24];
+                    out.extend_from_slice(crate::number::itoa(&mut b, n as i64));
+                } else {
+                    fmt_signed(out, n, &spec);
+                }
             }
             b's' => {
                 let a = take(&mut next)?;
@@ -289,12 +303,12 @@ fn fmt_unsigned(out: &mut Vec<u8>, n: f64, conv: u8, spec: &Spec) {
     }
     let t = n.trunc();
     if t.abs() >= 1.8446744073709552e19 {
-        // Beyond 64 bits gawk falls back to a floating format; do the same.
+        // Beyond 64 bits gawk falls back to `%g`; do the same.
         let s = Spec {
-            prec: Some(0),
+            prec: None,
             ..*spec
         };
-        return fmt_float(out, t, b'f', &s);
+        return fmt_float(out, t, b'g', &s);
     }
     let u: u64 = if t < 0.0 { (t as i64) as u64 } else { t as u64 };
     let mut digits = match conv {

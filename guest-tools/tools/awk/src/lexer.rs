@@ -581,7 +581,16 @@ impl<'a> Lexer<'a> {
                 self.pos = save;
             }
         }
-        let text = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("0");
+        let digits = &self.src[start..self.pos];
+        // gawk reads `017` in program text as octal (only when every digit is octal).
+        if digits.len() > 1 && digits[0] == b'0' && digits.iter().all(|d| (b'0'..=b'7').contains(d))
+        {
+            let v = digits[1..]
+                .iter()
+                .fold(0f64, |v, d| v * 8.0 + (d - b'0') as f64);
+            return Tok::Number(v);
+        }
+        let text = std::str::from_utf8(digits).unwrap_or("0");
         Tok::Number(text.parse::<f64>().unwrap_or(0.0))
     }
 
@@ -805,11 +814,12 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(
-            toks("1.5e3 .5 0x1F 3e"),
+            toks("1.5e3 .5 0x1F 017 3e"),
             vec![
                 Tok::Number(1500.0),
                 Tok::Number(0.5),
                 Tok::Number(31.0),
+                Tok::Number(15.0),
                 Tok::Number(3.0),
                 Tok::Name("e".into())
             ]

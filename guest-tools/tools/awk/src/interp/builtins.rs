@@ -107,8 +107,9 @@ impl<'p> Interp<'p> {
             Index => {
                 let s = self.eval_bytes(&args[0])?;
                 let t = self.eval_bytes(&args[1])?;
+                // gawk: the empty string is found at position 1 of any string.
                 let pos = if t.is_empty() {
-                    0
+                    1
                 } else {
                     memchr::memmem::find(&s, &t).map_or(0, |p| chars_before(&s, p) + 1)
                 };

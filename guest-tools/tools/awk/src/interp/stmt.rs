@@ -248,17 +248,19 @@ impl<'p> Interp<'p> {
         let Some((fmt_e, rest)) = args.split_first() else {
             return Ok(());
         };
-        let fmt = self.eval_bytes(fmt_e)?;
+        let fmt = match fmt_e {
+            Expr::Str(s) => s.clone(),
+            _ => self.eval(fmt_e)?.to_str(&self.convfmt),
+        };
         let mut vals = Vec::with_capacity(rest.len());
         for a in rest {
             vals.push(self.eval(a)?);
         }
-        let cf = self.convfmt.clone();
         let fargs: Vec<FmtValue> = vals
             .iter()
             .map(|v| FmtValue {
                 value: v,
-                convfmt: &cf,
+                convfmt: &self.convfmt,
             })
             .collect();
         match sprintf(out, &fmt, &fargs) {
