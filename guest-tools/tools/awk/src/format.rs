@@ -122,6 +122,15 @@ pub fn sprintf<A: FmtArg>(out: &mut Vec<u8>, fmt: &[u8], args: &[A]) -> Result<(
         match conv {
             // `%5%` and friends print a plain percent sign, as in gawk.
             b'%' => out.push(b'%'),
+            b'd' | b'i' if spec.width == 0 && spec.prec.is_none() && !spec.plus && !spec.space => {
+                let n = take(&mut next)?.num();
+                if n.is_finite() && n.abs() < 9.0e18 {
+                    let mut b = [0u8; 24];
+                    out.extend_from_slice(crate::number::itoa(&mut b, n as i64));
+                } else {
+                    fmt_signed(out, n, &spec);
+                }
+            }
             b'd' | b'i' => {
                 let a = take(&mut next)?;
                 fmt_signed(out, a.num(), &spec);
@@ -149,15 +158,6 @@ pub fn sprintf<A: FmtArg>(out: &mut Vec<u8>, fmt: &[u8], args: &[A]) -> Result<(
             }
             b's' if spec.width == 0 && spec.prec.is_none() => {
                 take(&mut next)?.push_str(out);
-            }
-            b'd' | b'i' if spec.width == 0 && spec.prec.is_none() && !spec.plus && !spec.space => {
-                let n = take(&mut next)?.num();
-                if n.is_finite() && n.abs() < 9.0e18 {
-                    let mut b = [0u8; 24];
-                    out.extend_from_slice(crate::number::itoa(&mut b, n as i64));
-                } else {
-                    fmt_signed(out, n, &spec);
-                }
             }
             b's' => {
                 let a = take(&mut next)?;
