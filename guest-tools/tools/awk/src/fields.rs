@@ -131,14 +131,21 @@ pub fn escape_literal(s: &[u8]) -> Vec<u8> {
 }
 
 /// The current record.
+///
+/// After a field assignment the original text moves to `base` (the spans still point into
+/// it), assigned fields live in `overrides`, and `$0` is rebuilt from both: no per-field
+/// allocation for the fields that were not touched.
 #[derive(Default)]
 pub struct Record {
     /// `$0`
     pub text: Vec<u8>,
     split: bool,
+    /// Field ranges, into `text` (or into `base` once modified).
     spans: Vec<(u32, u32)>,
-    /// Owned fields (`$1` at index 0) once any field was assigned.
-    owned: Option<Vec<Value>>,
+    modified: bool,
+    base: Vec<u8>,
+    /// One entry per field once modified: `Some` for assigned fields.
+    overrides: Vec<Option<Value>>,
     /// Cached shared copy of `$0` for reads as a value.
     text_value: Option<Value>,
 }
@@ -154,7 +161,8 @@ impl Record {
     /// Marks `text` as changed in place.
     pub fn reset(&mut self) {
         self.split = false;
-        self.owned = None;
+        self.modified = false;
+        self.overrides.clear();
         self.text_value = None;
     }
 
@@ -173,27 +181,32 @@ impl Record {
     /// NF (after splitting).
     pub fn nf(&mut self, fs: &FieldSep) -> usize {
         self.ensure_split(fs);
-        match &self.owned {
-            Some(v) => v.len(),
-            None => self.spans.len(),
+        if self.modified {
+            self.overrides.len()
+        } else {
+            self.spans.len()
         }
     }
 
-    /// Bytes of field `i` (1-based) when fields are not owned; `None` past NF.
+    /// Field `i` (0 is the whole record), borrowed.
     #[inline]
     pub fn field_bytes(&mut self, i: usize, fs: &FieldSep) -> FieldRef<'_> {
         if i == 0 {
             return FieldRef::Bytes(&self.text);
         }
         self.ensure_split(fs);
-        match &self.owned {
-            Some(v) => match v.get(i - 1) {
-                Some(val) => FieldRef::Value(val),
-                None => FieldRef::Missing,
-            },
-            None => match self.spans.get(i - 1) {
+        if !self.modified {
+            return match self.spans.get(i - 1) {
                 Some(&(a, b)) => FieldRef::Bytes(&self.text[a as usize..b as usize]),
                 None => FieldRef::Missing,
+            };
+        }
+        match self.overrides.get(i - 1) {
+            None => FieldRef::Missing,
+            Some(Some(v)) => FieldRef::Value(v),
+            Some(None) => match self.spans.get(i - 1) {
+                Some(&(a, b)) => FieldRef::Bytes(&self.base[a as usize..b as usize]),
+                None => FieldRef::Bytes(b""),
             },
         }
     }
@@ -215,45 +228,50 @@ impl Record {
         }
     }
 
-    fn make_owned(&mut self, fs: &FieldSep) -> &mut Vec<Value> {
+    fn make_modified(&mut self, fs: &FieldSep) {
         self.ensure_split(fs);
-        if self.owned.is_none() {
-            let text = &self.text;
-            let v = self
-                .spans
-                .iter()
-                .map(|&(a, b)| Value::strnum(&text[a as usize..b as usize]))
-                .collect();
-            self.owned = Some(v);
+        if !self.modified {
+            std::mem::swap(&mut self.text, &mut self.base);
+            self.overrides.clear();
+            self.overrides.resize(self.spans.len(), None);
+            self.modified = true;
         }
-        self.owned.get_or_insert_with(Vec::new)
     }
 
     /// Assigns field `i >= 1` and rebuilds `$0` with `ofs`.
     pub fn set_field(&mut self, i: usize, v: Value, fs: &FieldSep, ofs: &[u8], convfmt: &[u8]) {
-        let fields = self.make_owned(fs);
-        if fields.len() < i {
-            fields.resize(i, Value::Uninit);
+        self.make_modified(fs);
+        if self.overrides.len() < i {
+            self.overrides.resize(i, None);
         }
-        fields[i - 1] = v;
+        self.overrides[i - 1] = Some(v);
         self.rebuild(ofs, convfmt);
     }
 
     /// Sets NF: truncates or pads with empty fields, then rebuilds `$0`.
     pub fn set_nf(&mut self, n: usize, fs: &FieldSep, ofs: &[u8], convfmt: &[u8]) {
-        let fields = self.make_owned(fs);
-        fields.resize(n, Value::Uninit);
+        self.make_modified(fs);
+        // Fields cut off must come back empty if NF grows again.
+        self.spans.truncate(n);
+        self.overrides.resize(n, None);
         self.rebuild(ofs, convfmt);
     }
 
     fn rebuild(&mut self, ofs: &[u8], convfmt: &[u8]) {
-        let Some(fields) = &self.owned else { return };
         self.text.clear();
-        for (k, f) in fields.iter().enumerate() {
+        for (k, f) in self.overrides.iter().enumerate() {
             if k > 0 {
                 self.text.extend_from_slice(ofs);
             }
-            f.push_str(&mut self.text, convfmt);
+            match f {
+                Some(v) => v.push_str(&mut self.text, convfmt),
+                None => {
+                    if let Some(&(a, b)) = self.spans.get(k) {
+                        self.text
+                            .extend_from_slice(&self.base[a as usize..b as usize]);
+                    }
+                }
+            }
         }
         self.text_value = None;
     }
@@ -302,5 +320,9 @@ mod tests {
         assert_eq!(r.text, b"a-X-c--5");
         r.set_nf(2, &fs, b":", b"%.6g");
         assert_eq!(r.text, b"a:X");
+        r.set_nf(3, &fs, b":", b"%.6g");
+        assert_eq!(r.text, b"a:X:");
+        r.set_text(b"p q");
+        assert_eq!(r.nf(&fs), 2);
     }
 }

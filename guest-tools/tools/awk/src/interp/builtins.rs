@@ -28,10 +28,24 @@ impl<'p> Interp<'p> {
                 let re = self.regex_ref(re)?;
                 let repl = self.eval_bytes(repl)?;
                 let place = self.place(target)?;
+                if let super::expr::Place::Field(0) = place {
+                    // The common `gsub(re, s)` on $0: work on the record bytes in place.
+                    let (out, n) = substitute(re.get(), &self.rec.text, &repl, *global);
+                    if n > 0 {
+                        self.rec.text = out;
+                        self.rec.reset();
+                    }
+                    return Ok(Value::Num(n as f64));
+                }
                 let cur = self.place_get(&place);
-                let mut s = Vec::new();
-                cur.push_str(&mut s, &self.convfmt);
-                let (out, n) = substitute(re.get(), &s, &repl, *global);
+                let (out, n) = match &cur {
+                    Value::Str(s) | Value::StrNum(s) => substitute(re.get(), s, &repl, *global),
+                    other => {
+                        let mut s = Vec::new();
+                        other.push_str(&mut s, &self.convfmt);
+                        substitute(re.get(), &s, &repl, *global)
+                    }
+                };
                 if n > 0 {
                     self.place_set(place, Value::Str(Rc::from(out)))?;
                 }
@@ -294,7 +308,12 @@ pub(crate) fn substitute(
     repl: &[u8],
     global: bool,
 ) -> (Vec<u8>, usize) {
-    let mut out = Vec::with_capacity(s.len());
+    // Most records do not match: return before copying anything (the caller ignores the
+    // text when the count is 0).
+    if re.find_at(s, 0).is_none() {
+        return (Vec::new(), 0);
+    }
+    let mut out = Vec::with_capacity(s.len() + repl.len());
     let mut count = 0;
     let mut pos = 0;
     let mut last_end: Option<usize> = None;
