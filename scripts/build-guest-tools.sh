@@ -14,8 +14,9 @@
 #
 # Environment:
 #   WASM_AGENT_CACHE_DIR   cache root (default: ~/.cache/wasm-agent); the
-#                          module goes to <root>/guest-tools/<key>/tools.wasm,
-#                          the zig C compiler to <root>/zig-<version>
+#                          module goes to <root>/guest-tools/<key>/tools.wasm
+#                          (the 5 newest keys are kept), the zig C compiler
+#                          to <root>/zig-<version>
 #   WASM_AGENT_GUEST_TARGET_DIR
 #                          cargo target directory (default: guest-tools/target)
 #   CI                     when set, the build uses --locked: a lock file that
@@ -111,7 +112,7 @@ if grep -qx 'name = "cc"' "$GUEST/Cargo.lock" 2>/dev/null || [[ ! -f "$GUEST/Car
         command -v python3 >/dev/null || die "python3 is needed to install the zig C compiler"
         log "installing ziglang==$ZIG_VERSION from PyPI into $ZIG_DIR"
         rm -rf "$ZIG_DIR.tmp.$$"
-        python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+        PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
             --target "$ZIG_DIR.tmp.$$" "ziglang==$ZIG_VERSION"
         rm -rf "$ZIG_DIR"
         mv "$ZIG_DIR.tmp.$$" "$ZIG_DIR"
@@ -145,4 +146,15 @@ cp "$BUILT" "$CACHED.tmp.$$"
 mv -f "$CACHED.tmp.$$" "$CACHED"
 install_module "$CACHED"
 log "cached as $CACHED"
+
+# Every source change is a new key; keep only the newest few modules
+# (about 15 MB each) so the cache does not grow without bound.
+KEEP=5
+find "$CACHE_ROOT/guest-tools" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended \
+    -regex '.*/[0-9a-f]{32}' -printf '%T@ %p\n' |
+    sort -rn | tail -n +$((KEEP + 1)) | cut -d' ' -f2- |
+    while IFS= read -r old; do
+        log "pruning old cache entry $old"
+        rm -rf -- "$old"
+    done
 log "installed $OUT"
