@@ -138,7 +138,10 @@ pub fn split_assignment(arg: &[u8]) -> Option<(&str, &[u8])> {
 }
 
 fn usage_error(msg: String) -> Error {
-    Error::new(ErrorKind::Usage(format!("{msg}\n{USAGE}")))
+    let short: String = USAGE.lines().take(2).collect::<Vec<_>>().join("\n");
+    Error::new(ErrorKind::Usage(format!(
+        "{msg}\n{short}\nTry `awk --help' for more information."
+    )))
 }
 
 /// The value of an option given either attached (`-Ffs`) or as the next argument.

@@ -73,13 +73,12 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::Usage(m) => write!(f, "{m}"),
-            ErrorKind::Syntax { source, line, msg } => {
-                if source.is_empty() {
-                    write!(f, "line {line}: {msg}")
-                } else {
-                    write!(f, "{source}: line {line}: {msg}")
-                }
-            }
+            ErrorKind::Syntax { source, line, msg } => match (source.is_empty(), *line) {
+                (true, 0) => write!(f, "{msg}"),
+                (true, l) => write!(f, "line {l}: {msg}"),
+                (false, 0) => write!(f, "{source}: {msg}"),
+                (false, l) => write!(f, "{source}: line {l}: {msg}"),
+            },
             ErrorKind::Runtime { line, msg } => {
                 if *line > 0 {
                     write!(f, "line {line}: fatal: {msg}")

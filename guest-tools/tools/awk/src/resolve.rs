@@ -23,6 +23,7 @@ pub fn resolve(prog: &mut Program) -> Result<(), Error> {
         func_names: prog.funcs.iter().map(|f| f.name.clone()).collect(),
         links: Vec::new(),
         rewrite: false,
+        line: 0,
     };
     // Pass 1: collect direct uses and links.
     inf.program(prog)?;
@@ -87,12 +88,14 @@ struct Infer {
     /// (context, variable passed bare, callee, parameter index)
     links: Vec<(Ctx, Var, usize, usize)>,
     rewrite: bool,
+    /// Line of the statement being walked, for messages.
+    line: usize,
 }
 
-fn err(msg: String) -> Error {
+fn err_at(line: usize, msg: String) -> Error {
     Error::new(ErrorKind::Syntax {
         source: String::new(),
-        line: 0,
+        line,
         msg,
     })
 }
@@ -123,11 +126,15 @@ impl Infer {
             _ => String::new(),
         };
         if wanted == VarType::Array {
-            err(format!("can't use scalar `{name}'{place} as an array"))
+            err_at(
+                self.line,
+                format!("can't use scalar `{name}'{place} as an array"),
+            )
         } else {
-            err(format!(
-                "can't use array `{name}'{place} in a scalar context"
-            ))
+            err_at(
+                self.line,
+                format!("can't use array `{name}'{place} in a scalar context"),
+            )
         }
     }
 
@@ -178,6 +185,7 @@ impl Infer {
     }
 
     fn stmt(&mut self, s: &mut Stmt, ctx: Ctx) -> Result<(), Error> {
+        self.line = s.line as usize;
         match &mut s.kind {
             StmtKind::Expr(e) => self.expr(e, ctx),
             StmtKind::Print(args, redir) | StmtKind::Printf(args, redir) => {
@@ -353,7 +361,8 @@ impl Infer {
                 }
                 Ok(())
             }
-            Expr::Group(_) => Err(err(
+            Expr::Group(_) => Err(err_at(
+                self.line,
                 "a parenthesized list (a, b) is only allowed before `in' or as print arguments"
                     .into(),
             )),
@@ -381,11 +390,14 @@ impl Infer {
                 Expr::ArrayArg(_) => {}
                 other => {
                     if self.rewrite && self.params[func][i] == VarType::Array {
-                        return Err(err(format!(
-                            "function `{}': argument {} must be an array",
-                            self.func_names[func],
-                            i + 1
-                        )));
+                        return Err(err_at(
+                            self.line,
+                            format!(
+                                "function `{}': argument {} must be an array",
+                                self.func_names[func],
+                                i + 1
+                            ),
+                        ));
                     }
                     self.expr(other, ctx)?;
                 }
