@@ -181,6 +181,26 @@ pub enum Expr {
         /// Target; `$0` when absent.
         target: Box<LValue>,
     },
+    /// `gensub(re, repl, how [, target])` (gawk): returns the edited copy.
+    Gensub {
+        /// What to find.
+        re: RegexArg,
+        /// Replacement (`\\N` is group N, `&` or `\\0` the match).
+        repl: Box<Expr>,
+        /// `"g"` for all matches, or the number of the match to replace.
+        how: Box<Expr>,
+        /// Source string; `$0` when absent.
+        target: Option<Box<Expr>>,
+    },
+    /// `asort(src [, dest])` / `asorti(src [, dest])` (gawk).
+    Asort {
+        /// `asorti`: sort the indices rather than the values.
+        indices: bool,
+        /// Array to sort.
+        src: Var,
+        /// Where to put the result; `src` itself when absent.
+        dest: Option<Var>,
+    },
     /// All forms of `getline`.
     Getline {
         /// Source.

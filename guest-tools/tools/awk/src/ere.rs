@@ -71,6 +71,17 @@ impl Regex {
         self.re.is_match(s)
     }
 
+    /// Group extents of the leftmost match at or after `start` (group 0 is the match),
+    /// for gensub; groups that did not take part are `None`.
+    pub fn captures_at(&self, s: &[u8], start: usize) -> Option<Vec<Option<(usize, usize)>>> {
+        let caps = self.re.captures_at(s, start)?;
+        Some(
+            (0..caps.len())
+                .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
+                .collect(),
+        )
+    }
+
     /// Leftmost-longest match starting at or after byte `start`: `(begin, end)`.
     /// Anchors refer to the whole of `s`, so `^` never matches at `start > 0`.
     pub fn find_at(&self, s: &[u8], start: usize) -> Option<(usize, usize)> {
@@ -236,8 +247,9 @@ fn translate(src: &[u8]) -> Result<Translated, String> {
                 continue;
             }
             b'(' => {
+                // Capturing, so gensub's `\\N` can refer to awk's groups by number.
                 depth += 1;
-                out.push_str("(?:");
+                out.push('(');
                 atom = None;
             }
             b')' => {

@@ -55,6 +55,18 @@ pub enum Builtin {
     Fflush,
     /// `system`
     System,
+    /// `gensub` (gawk)
+    Gensub,
+    /// `asort` (gawk)
+    Asort,
+    /// `asorti` (gawk)
+    Asorti,
+    /// `systime` (gawk)
+    Systime,
+    /// `strftime` (gawk)
+    Strftime,
+    /// `mktime` (gawk)
+    Mktime,
 }
 
 impl Builtin {
@@ -83,6 +95,12 @@ impl Builtin {
             "close" => Close,
             "fflush" => Fflush,
             "system" => System,
+            "gensub" => Gensub,
+            "asort" => Asort,
+            "asorti" => Asorti,
+            "systime" => Systime,
+            "strftime" => Strftime,
+            "mktime" => Mktime,
             _ => return None,
         })
     }
@@ -113,6 +131,12 @@ impl Builtin {
             Close => "close",
             Fflush => "fflush",
             System => "system",
+            Gensub => "gensub",
+            Asort => "asort",
+            Asorti => "asorti",
+            Systime => "systime",
+            Strftime => "strftime",
+            Mktime => "mktime",
         }
     }
 }

@@ -36,6 +36,7 @@ pub mod resolve;
 pub mod special;
 pub mod stack;
 pub mod text;
+pub mod time;
 pub mod value;
 
 use std::ffi::OsString;

@@ -351,6 +351,27 @@ impl Infer {
                 self.expr(repl, ctx)?;
                 self.lvalue(target, ctx)
             }
+            Expr::Gensub {
+                re,
+                repl,
+                how,
+                target,
+            } => {
+                self.regex_arg(re, ctx)?;
+                self.expr(repl, ctx)?;
+                self.expr(how, ctx)?;
+                if let Some(t) = target {
+                    self.expr(t, ctx)?;
+                }
+                Ok(())
+            }
+            Expr::Asort { src, dest, .. } => {
+                self.mark(ctx, *src, VarType::Array)?;
+                if let Some(d) = dest {
+                    self.mark(ctx, *d, VarType::Array)?;
+                }
+                Ok(())
+            }
             Expr::Getline { src, var } => {
                 match src {
                     GetlineSrc::Main => {}

@@ -51,6 +51,41 @@ impl<'p> Interp<'p> {
                 }
                 Ok(Value::Num(n as f64))
             }
+            Expr::Gensub {
+                re,
+                repl,
+                how,
+                target,
+            } => {
+                let re = self.regex_ref(re)?;
+                let repl = self.eval_bytes(repl)?;
+                let how_v = self.eval(how)?;
+                let mut how_s = Vec::new();
+                how_v.push_str(&mut how_s, &self.convfmt);
+                let which = if matches!(how_s.first(), Some(b'g' | b'G')) {
+                    0
+                } else {
+                    let n = how_v.to_num();
+                    if n < 1.0 || n.is_nan() {
+                        self.warn(&format!(
+                            "awk: warning: gensub: third argument `{}' treated as 1",
+                            String::from_utf8_lossy(&how_s)
+                        ));
+                        1
+                    } else {
+                        n as usize
+                    }
+                };
+                let src = match target {
+                    Some(t) => self.eval_bytes(t)?,
+                    None => self.rec.text.clone(),
+                };
+                Ok(Value::Str(Rc::from(gensub(re.get(), &src, &repl, which))))
+            }
+            Expr::Asort { indices, src, dest } => {
+                let n = self.asort(*indices, *src, *dest)?;
+                Ok(Value::Num(n as f64))
+            }
             Expr::Getline { src, var } => {
                 let mut buf = Vec::new();
                 let status = match src {
@@ -199,7 +234,28 @@ impl<'p> Interp<'p> {
                 let s = self.eval_bytes(&args[0])?;
                 Value::Num(self.system(&s))
             }
-            Split | Sub | Gsub | Match => {
+            Systime => Value::Num(now_secs() as f64),
+            Strftime => {
+                let fmt = match args.first() {
+                    Some(e) => self.eval_bytes(e)?,
+                    None => crate::time::DEFAULT_FORMAT.to_vec(),
+                };
+                let t = match args.get(1) {
+                    Some(e) => self.eval_num(e)?,
+                    None => now_secs() as f64,
+                };
+                if let Some(e) = args.get(2) {
+                    // Local time is UTC here, so the utc flag changes nothing.
+                    self.eval(e)?;
+                }
+                let t = if t.is_finite() { t as i64 } else { 0 };
+                Value::Str(Rc::from(crate::time::strftime(&fmt, t)))
+            }
+            Mktime => {
+                let spec = self.eval_bytes(&args[0])?;
+                Value::Num(crate::time::mktime(&spec))
+            }
+            Split | Sub | Gsub | Match | Gensub | Asort | Asorti => {
                 return Err(self.fail("internal error: built-in parsed without its special form"))
             }
         })
@@ -252,6 +308,66 @@ impl<'p> Interp<'p> {
         Ok(Value::Num(n as f64))
     }
 
+    /// `asort`/`asorti`: sorts values (numbers first, then strings) or indices (as
+    /// strings) into `dest[1..n]` (or `src` itself); returns n.
+    fn asort(
+        &mut self,
+        indices: bool,
+        src: crate::ast::Var,
+        dest: Option<crate::ast::Var>,
+    ) -> R<usize> {
+        let a = self.arr(src)?;
+        let mut items: Vec<Value> = {
+            let a = a.borrow();
+            a.keys()
+                .into_iter()
+                .map(|k| {
+                    if indices {
+                        Value::Str(k)
+                    } else {
+                        a.get(&k).cloned().unwrap_or_default()
+                    }
+                })
+                .collect()
+        };
+        let cf = self.convfmt.clone();
+        let rank = |v: &Value| -> u8 {
+            match v {
+                Value::Uninit | Value::Num(_) => 0,
+                Value::StrNum(s) if crate::number::looks_numeric(s).is_some() => 0,
+                _ => 1,
+            }
+        };
+        items.sort_by(|x, y| {
+            rank(x).cmp(&rank(y)).then_with(|| {
+                if rank(x) == 0 {
+                    x.to_num()
+                        .partial_cmp(&y.to_num())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                } else {
+                    x.to_str(&cf).cmp(&y.to_str(&cf))
+                }
+            })
+        });
+        let target = match dest {
+            Some(d) => self.arr(d)?,
+            None => a,
+        };
+        let mut t = target.borrow_mut();
+        t.clear();
+        let n = items.len();
+        let mut key = [0u8; 24];
+        for (i, v) in items.into_iter().enumerate() {
+            let k = crate::number::itoa(&mut key, i as i64 + 1);
+            let v = match v {
+                Value::Str(s) if indices => Value::StrNum(s),
+                other => other,
+            };
+            t.set(k, v);
+        }
+        Ok(n)
+    }
+
     /// Seeds the generator.
     pub(crate) fn srand_with(&mut self, seed: f64) {
         self.seed = seed;
@@ -271,6 +387,101 @@ impl<'p> Interp<'p> {
         self.rand_state = x;
         let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
         (r >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// gawk's `gensub`: replaces match number `which` (0 = every match) in `s`. In `repl`,
+/// `\\N` is group N, `&` and `\\0` the whole match, `\\&` a literal `&`, and a backslash
+/// before any other character is dropped.
+pub(crate) fn gensub(re: &crate::ere::Regex, s: &[u8], repl: &[u8], which: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut pos = 0;
+    let mut nth = 0;
+    let mut last_end: Option<usize> = None;
+    while pos <= s.len() {
+        let Some(caps) = re.captures_at(s, pos) else {
+            break;
+        };
+        let Some((b, e)) = caps.first().copied().flatten() else {
+            break;
+        };
+        if b == e && last_end == Some(b) {
+            if b >= s.len() {
+                break;
+            }
+            let n = char_len_at(s, b);
+            out.extend_from_slice(&s[pos..b + n]);
+            pos = b + n;
+            continue;
+        }
+        nth += 1;
+        out.extend_from_slice(&s[pos..b]);
+        if which == 0 || nth == which {
+            push_gensub_replacement(&mut out, repl, s, &caps);
+        } else {
+            out.extend_from_slice(&s[b..e]);
+        }
+        last_end = Some(e);
+        if b == e {
+            if b >= s.len() {
+                pos = s.len() + 1;
+                break;
+            }
+            let n = char_len_at(s, b);
+            out.extend_from_slice(&s[b..b + n]);
+            pos = b + n;
+        } else {
+            pos = e;
+        }
+        if which != 0 && nth >= which {
+            break;
+        }
+    }
+    if pos <= s.len() {
+        out.extend_from_slice(&s[pos..]);
+    }
+    out
+}
+
+fn push_gensub_replacement(
+    out: &mut Vec<u8>,
+    repl: &[u8],
+    s: &[u8],
+    caps: &[Option<(usize, usize)>],
+) {
+    let group = |out: &mut Vec<u8>, g: usize| {
+        if let Some(Some((b, e))) = caps.get(g) {
+            out.extend_from_slice(&s[*b..*e]);
+        }
+    };
+    let mut i = 0;
+    while i < repl.len() {
+        match repl[i] {
+            b'\\' if i + 1 < repl.len() => {
+                let c = repl[i + 1];
+                if c.is_ascii_digit() {
+                    group(out, (c - b'0') as usize);
+                } else {
+                    out.push(c);
+                }
+                i += 2;
+            }
+            b'&' => {
+                group(out, 0);
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
     }
 }
 

@@ -112,6 +112,45 @@ impl Parser<'_> {
                 self.arity(b, n, 1, 1)?;
                 Ok(Expr::Builtin(b, args.into()))
             }
+            Gensub => {
+                self.arity(b, n, 3, 4)?;
+                let mut it = args.into_iter();
+                let re = regex_arg(it.next().unwrap_or(Expr::Num(0.0)));
+                let repl = it.next().unwrap_or(Expr::Num(0.0));
+                let how = it.next().unwrap_or(Expr::Num(0.0));
+                Ok(Expr::Gensub {
+                    re,
+                    repl: Box::new(repl),
+                    how: Box::new(how),
+                    target: it.next().map(Box::new),
+                })
+            }
+            Asort | Asorti => {
+                self.arity(b, n, 1, 2)?;
+                let mut it = args.into_iter();
+                let src = self.array_arg(it.next(), b.name())?;
+                let dest = match it.next() {
+                    None => None,
+                    Some(e) => Some(self.array_arg(Some(e), b.name())?),
+                };
+                Ok(Expr::Asort {
+                    indices: b == Asorti,
+                    src,
+                    dest,
+                })
+            }
+            Systime => {
+                self.arity(b, n, 0, 0)?;
+                Ok(Expr::Builtin(b, args.into()))
+            }
+            Strftime => {
+                self.arity(b, n, 0, 3)?;
+                Ok(Expr::Builtin(b, args.into()))
+            }
+            Mktime => {
+                self.arity(b, n, 1, 1)?;
+                Ok(Expr::Builtin(b, args.into()))
+            }
             Rand => {
                 self.arity(b, n, 0, 0)?;
                 Ok(Expr::Builtin(b, args.into()))
@@ -126,7 +165,7 @@ impl Parser<'_> {
     fn array_arg(&self, e: Option<Expr>, what: &str) -> Result<Var, Error> {
         match e {
             Some(Expr::Var(v)) => Ok(v),
-            _ => Err(self.error(format!("{what}: second argument is not an array"))),
+            _ => Err(self.error(format!("{what}: argument is not an array name"))),
         }
     }
 }

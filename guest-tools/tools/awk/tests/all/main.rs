@@ -19,6 +19,7 @@ mod cases {
     pub mod exprs;
     pub mod fields;
     pub mod functions;
+    pub mod gawk_ext;
     pub mod io;
     pub mod printf;
     pub mod records;
@@ -46,6 +47,7 @@ fn all_cases() -> Vec<&'static Case> {
         cases::records::CASES,
         cases::errors::CASES,
         cases::cli::CASES,
+        cases::gawk_ext::CASES,
     ]
     .iter()
     .flat_map(|c| c.iter())
