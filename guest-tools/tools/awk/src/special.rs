@@ -37,10 +37,13 @@ pub const ARGC: u32 = 14;
 /// `ARGV` (array)
 pub const ARGV: u32 = 15;
 
+/// `PROCINFO` (array, gawk): only `PROCINFO["sorted_in"]` has an effect.
+pub const PROCINFO: u32 = 16;
+
 /// Names of the special variables, indexed by slot.
-pub const NAMES: [&str; 16] = [
+pub const NAMES: [&str; 17] = [
     "NR", "NF", "FNR", "FS", "OFS", "ORS", "RS", "SUBSEP", "RSTART", "RLENGTH", "FILENAME",
-    "CONVFMT", "OFMT", "ENVIRON", "ARGC", "ARGV",
+    "CONVFMT", "OFMT", "ENVIRON", "ARGC", "ARGV", "PROCINFO",
 ];
 
 /// Number of special slots; user globals start here.
@@ -48,5 +51,5 @@ pub const COUNT: u32 = NAMES.len() as u32;
 
 /// Whether the slot is one of the two special arrays.
 pub fn is_array(slot: u32) -> bool {
-    slot == ENVIRON || slot == ARGV
+    slot == ENVIRON || slot == ARGV || slot == PROCINFO
 }

@@ -1,10 +1,15 @@
 //! Statement execution, `print` and `printf`.
 
-use super::{Flow, Interp, Unwind, R};
+use super::{Cell, Flow, Interp, Unwind, R};
+use crate::array::Array;
 use crate::ast::{Expr, LValue, Redirect, Stmt, StmtKind, Var};
 use crate::fields::FieldRef;
 use crate::format::{sprintf, FormatError};
+use crate::special;
+use crate::value::Str;
 use crate::value::{FmtValue, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 impl<'p> Interp<'p> {
     /// Runs statements in order.
@@ -99,7 +104,8 @@ impl<'p> Interp<'p> {
     #[inline(never)]
     fn for_in(&mut self, var: &'p LValue, arr: Var, body: &'p Stmt) -> R<Flow> {
         let a = self.arr(arr)?;
-        let keys = a.borrow().keys();
+        let mut keys = a.borrow().keys();
+        self.order_keys(&a, &mut keys)?;
         for k in keys {
             // Elements deleted by the body are skipped, as in gawk.
             if !a.borrow().contains(&k) {
@@ -113,6 +119,61 @@ impl<'p> Interp<'p> {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// Applies gawk's `PROCINFO["sorted_in"]` (`@ind_str_asc`, `@val_num_desc`, ...).
+    fn order_keys(&self, a: &Rc<RefCell<Array>>, keys: &mut [Str]) -> R<()> {
+        let order = match &self.globals[special::PROCINFO as usize] {
+            Cell::Arr(p) => match p.borrow().get(b"sorted_in") {
+                Some(v) => v.to_str(&self.convfmt),
+                None => return Ok(()),
+            },
+            Cell::Val(_) => return Ok(()),
+        };
+        let (by_value, numeric, desc) = match &order[..] {
+            b"@ind_str_asc" => (false, false, false),
+            b"@ind_str_desc" => (false, false, true),
+            b"@ind_num_asc" => (false, true, false),
+            b"@ind_num_desc" => (false, true, true),
+            b"@val_str_asc" => (true, false, false),
+            b"@val_str_desc" => (true, false, true),
+            b"@val_num_asc" | b"@val_type_asc" => (true, true, false),
+            b"@val_num_desc" | b"@val_type_desc" => (true, true, true),
+            b"" | b"@unsorted" => return Ok(()),
+            other => {
+                return Err(self.fail(format!(
+                    "PROCINFO[\"sorted_in\"]: `{}' is not a supported ordering (user comparison functions are not supported)",
+                    String::from_utf8_lossy(other)
+                )))
+            }
+        };
+        let arr = a.borrow();
+        let cf = &self.convfmt;
+        let sort_key = |k: &Str| -> Value {
+            if by_value {
+                arr.get(k).cloned().unwrap_or_default()
+            } else {
+                Value::StrNum(k.clone())
+            }
+        };
+        keys.sort_by(|x, y| {
+            let (vx, vy) = (sort_key(x), sort_key(y));
+            let o = if numeric {
+                vx.to_num()
+                    .partial_cmp(&vy.to_num())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            } else {
+                vx.to_str(cf).cmp(&vy.to_str(cf))
+            };
+            // Ties keep a stable, index-ordered result.
+            let o = o.then_with(|| x.cmp(y));
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        Ok(())
     }
 
     #[inline(never)]
