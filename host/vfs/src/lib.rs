@@ -24,6 +24,17 @@
 //! backend's own root, so a link can never lead out of the backend that holds
 //! it. This keeps every backend a sandbox on its own, at the cost that a
 //! symlink in one mount pointing into another mount does not resolve.
+//! [`HostDirFs`] is stricter still: it refuses absolute targets and targets
+//! that climb above its root (`EACCES`/`EPERM`) instead of reinterpreting
+//! links that were written for the host.
+//!
+//! # Semantics
+//!
+//! The in-memory backends follow Linux: the same errno, chosen in the same
+//! order, for every operation the test suite generates; the suite checks
+//! them against a [`HostDirFs`] over a real Linux directory. Handles keep
+//! working across rename and unlink, several handles on one file see each
+//! other's writes, and forks are isolated in both directions.
 //!
 //! # Errors
 //!

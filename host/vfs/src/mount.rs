@@ -230,7 +230,11 @@ impl Vfs for MountFs {
             };
             if self.is_mount_point(&child) {
                 // The mount hides whatever the lower filesystem has there.
-                let ino = self.stat(&child, true).await.map(|m| m.ino)?;
+                let ino = match self.stat(&child, true).await {
+                    Ok(meta) => meta.ino,
+                    // A mounted host directory that vanished: still list it.
+                    Err(_) => virtual_ino(&child),
+                };
                 entries.insert(
                     name.to_owned(),
                     DirEntry {

@@ -1,7 +1,7 @@
 //! [`HostFile`]: an open host file, read and written with `pread`/`pwrite`.
 
 use super::meta::from_std;
-use crate::{Errno, Metadata, VfsError, VfsFile, VfsResult};
+use crate::{Metadata, VfsError, VfsFile, VfsResult};
 use async_trait::async_trait;
 use std::fs::{File, FileTimes};
 use std::io::IoSlice;
@@ -47,19 +47,17 @@ impl VfsFile for HostFile {
     /// `pwritev2(RWF_APPEND)`: the kernel places the bytes at the end
     /// atomically, even against other processes appending to the file.
     async fn append(&self, buf: &[u8]) -> VfsResult<u64> {
-        let n = rustix::io::pwritev2(
+        rustix::io::pwritev2(
             &self.file,
             &[IoSlice::new(buf)],
             0,
             rustix::io::ReadWriteFlags::APPEND,
         )
         .map_err(|e| VfsError::from_io(&e.into(), "write", &*self.path))?;
-        // The end just after our bytes; exact unless someone appended in
-        // between, which Linux's own O_APPEND cursor does not promise either.
+        // The end of the file after our bytes (all of them, or the part a
+        // full disk took): exact unless another writer appended in between,
+        // in which case it is where Linux leaves an O_APPEND cursor too.
         let end = self.file.metadata().map_err(self.err("write"))?.len();
-        if n == 0 && !buf.is_empty() {
-            return Err(VfsError::new(Errno::Io, "write", &*self.path));
-        }
         Ok(end)
     }
 
@@ -89,10 +87,11 @@ impl VfsFile for HostFile {
         self.file.set_times(times).map_err(self.err("futimens"))
     }
 
+    /// A no-op: every write is in the host's page cache at once, visible to
+    /// every reader, which is what "written" means to a sandbox. An fsync to
+    /// survive a host crash costs milliseconds, and `Vfs::write_file` calls
+    /// `sync` after every file it writes.
     async fn sync(&self) -> VfsResult<()> {
-        // Data reaches the host page cache on every write; durability
-        // against host crashes is not what callers of `sync` here want, and
-        // fsync costs milliseconds.
         Ok(())
     }
 }

@@ -13,11 +13,12 @@ use std::time::SystemTime;
 impl Tree {
     /// Copies bytes at `offset` into `buf`; 0 at or past the end.
     ///
-    /// The access time moves only when it is older than the last change
-    /// (Linux `relatime`), so a read loop writes the inode once, not per call.
-    pub fn read_at(&mut self, ino: Ino, buf: &mut [u8], offset: u64, now: SystemTime) -> usize {
-        let inode = self.get(ino);
-        let Some(data) = inode.as_file() else {
+    /// Reads leave the access time alone, as on a `noatime` mount: updating
+    /// it would make every read in a fork copy the inode and its path in
+    /// the inode table, so a `grep -r` over a forked base image would
+    /// duplicate all its metadata.
+    pub fn read_at(&self, ino: Ino, buf: &mut [u8], offset: u64) -> usize {
+        let Some(data) = self.get(ino).as_file() else {
             return 0;
         };
         let start = usize::try_from(offset)
@@ -25,26 +26,15 @@ impl Tree {
             .min(data.len());
         let n = buf.len().min(data.len() - start);
         buf[..n].copy_from_slice(&data[start..start + n]);
-        self.touch_atime(ino, now);
         n
     }
 
     /// The whole contents (one copy).
-    pub fn read_all(&mut self, ino: Ino, now: SystemTime) -> Vec<u8> {
-        let data = self
-            .get(ino)
+    pub fn read_all(&self, ino: Ino) -> Vec<u8> {
+        self.get(ino)
             .as_file()
             .map(|d| d.to_vec())
-            .unwrap_or_default();
-        self.touch_atime(ino, now);
-        data
-    }
-
-    fn touch_atime(&mut self, ino: Ino, now: SystemTime) {
-        let inode = self.get(ino);
-        if inode.atime <= inode.mtime || inode.atime <= inode.ctime {
-            self.update(ino, |inode| inode.atime = now);
-        }
+            .unwrap_or_default()
     }
 
     /// Writes `buf` at `offset`, zero-filling any gap.
@@ -187,8 +177,7 @@ impl VfsFile for MemFile {
         if !self.read {
             return Err(self.err(Errno::BadF, "read"));
         }
-        let now = SystemTime::now();
-        Ok(self.lock().tree.read_at(self.ino, buf, offset, now))
+        Ok(self.lock().tree.read_at(self.ino, buf, offset))
     }
 
     async fn write_at(&self, buf: &[u8], offset: u64) -> VfsResult<usize> {
@@ -288,11 +277,11 @@ mod tests {
         let now = SystemTime::now();
         let ino = file(&mut tree, b"ab");
         assert_eq!(tree.write_at(ino, b"z", 4, now), Ok(1));
-        assert_eq!(tree.read_all(ino, now), b"ab\0\0z");
+        assert_eq!(tree.read_all(ino), b"ab\0\0z");
         let mut buf = [0u8; 8];
-        assert_eq!(tree.read_at(ino, &mut buf, 3, now), 2);
+        assert_eq!(tree.read_at(ino, &mut buf, 3), 2);
         assert_eq!(&buf[..2], b"\0z");
-        assert_eq!(tree.read_at(ino, &mut buf, 99, now), 0);
+        assert_eq!(tree.read_at(ino, &mut buf, 99), 0);
     }
 
     #[test]
@@ -306,7 +295,7 @@ mod tests {
         assert_eq!(tree.write_at(ino, b"AB", 0, now), Ok(2));
         assert_eq!(tree.set_len(ino, 11, now), Err(Errno::NoSpc));
         tree.set_len(ino, 4, now).unwrap();
-        assert_eq!(tree.read_all(ino, now), b"AB23");
+        assert_eq!(tree.read_all(ino), b"AB23");
         assert_eq!(tree.used(), INODE_COST + 4);
     }
 
@@ -320,15 +309,14 @@ mod tests {
     }
 
     #[test]
-    fn reads_update_atime_only_after_a_change() {
+    fn reads_in_a_fork_copy_nothing() {
         let mut tree = Tree::new(u64::MAX);
-        let t0 = SystemTime::UNIX_EPOCH;
-        let ino = tree.insert(Inode::new(Kind::File(Arc::new(b"x".to_vec())), t0));
-        let t1 = t0 + std::time::Duration::from_secs(10);
-        tree.read_all(ino, t1);
-        assert_eq!(tree.get(ino).atime, t1);
-        let t2 = t1 + std::time::Duration::from_secs(10);
-        tree.read_all(ino, t2);
-        assert_eq!(tree.get(ino).atime, t1);
+        let ino = file(&mut tree, b"shared");
+        let fork = tree.clone();
+        let mut buf = [0u8; 6];
+        assert_eq!(fork.read_at(ino, &mut buf, 0), 6);
+        assert_eq!(fork.read_all(ino), b"shared");
+        // Still the very same inode record, not a copy.
+        assert!(std::ptr::eq(tree.get(ino), fork.get(ino)));
     }
 }

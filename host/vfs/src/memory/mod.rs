@@ -52,6 +52,12 @@
 //! for an unlinked open file). Forks inherit the quota and the usage at the
 //! time of the fork, then account independently.
 //!
+//! # Times
+//!
+//! Changes set the modification and change times as on Linux; reads leave
+//! the access time alone, as on a `noatime` mount, so that reading in a
+//! fork never copies anything.
+//!
 //! # Symlinks
 //!
 //! Resolved inside this filesystem: an absolute target starts at this
@@ -98,7 +104,9 @@ impl Default for MemFs {
 }
 
 impl MemFs {
-    /// An empty filesystem (just `/`) without a quota.
+    /// An empty filesystem (just `/`) without a quota: a writer can make
+    /// the process allocate as much as it writes (zero-filled gaps
+    /// included), so sandboxes should use [`MemFs::with_quota`].
     pub fn new() -> MemFs {
         MemFs::from_tree(Tree::new(u64::MAX))
     }
@@ -304,7 +312,7 @@ impl Vfs for MemFs {
             "open",
             path,
         )?;
-        Ok(core.tree.read_all(ino, now))
+        Ok(core.tree.read_all(ino))
     }
 
     async fn write_file(&self, path: &str, data: &[u8]) -> VfsResult<()> {

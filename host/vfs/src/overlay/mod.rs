@@ -18,6 +18,14 @@
 //! moves it in the upper layer, marks it opaque at its new place and
 //! whites out the old place: the lower layer's paths cannot move.
 //!
+//! # Symlinks
+//!
+//! The overlay resolves paths itself, component by component in the merged
+//! view, with [`MemFs`]'s rules: an absolute target starts at the overlay's
+//! root and `..` stops there. Over a [`HostDirFs`](crate::HostDirFs) lower
+//! layer this is laxer than the host directory alone, which refuses such
+//! links, but equally confined: nothing resolves outside the lower layer.
+//!
 //! # Forks
 //!
 //! [`Vfs::fork`] shares the lower layer, forks the upper [`MemFs`] (O(1))

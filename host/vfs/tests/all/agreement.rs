@@ -69,6 +69,15 @@ pub(crate) enum Outcome {
     Err(Errno),
 }
 
+impl Outcome {
+    /// True for the errors `HostDirFs` gives where a path would climb out
+    /// of its root; Linux and the in-memory backends clamp `..` at the root
+    /// instead, so a case that gets here cannot be compared further.
+    pub(crate) fn is_refusal(&self) -> bool {
+        matches!(self, Outcome::Err(Errno::Acces | Errno::Perm | Errno::XDev))
+    }
+}
+
 fn name() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec!["a", "b", "c"])
 }
@@ -313,10 +322,7 @@ fn check(ops: &[Op]) -> Result<(), TestCaseError> {
         let mut slots: Vec<Slots> = b.others.iter().map(|_| Slots::default()).collect();
         for (i, op) in ops.iter().enumerate() {
             let expected = apply(&*b.oracle, &mut oracle_slots, op).await;
-            if matches!(
-                expected,
-                Outcome::Err(Errno::Acces | Errno::Perm | Errno::XDev)
-            ) {
+            if expected.is_refusal() {
                 return Ok(());
             }
             let tree = snapshot(&*b.oracle).await;

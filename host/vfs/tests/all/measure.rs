@@ -8,8 +8,9 @@
 use crate::support::block_on;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wasm_agent_vfs::{MemFs, OpenOptions, Vfs};
+use wasm_agent_vfs::{HostDirFs, MemFs, MountFs, OpenOptions, OverlayFs, Vfs};
 
 /// Counts live heap bytes, so memory figures are exact rather than RSS
 /// estimates.
@@ -203,4 +204,39 @@ fn small_tree() -> MemFs {
         }
         fs
     })
+}
+
+#[test]
+#[ignore = "measurement; run with --release --ignored --nocapture"]
+fn measure_layered_op_costs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a/b/c")).unwrap();
+    std::fs::write(dir.path().join("a/b/c/f"), b"0123456789abcdef").unwrap();
+    let host: Arc<dyn Vfs> = Arc::new(HostDirFs::new(dir.path()).unwrap());
+    let mem = MemFs::new();
+    block_on(async {
+        mem.create_dir_all("/a/b/c").await.unwrap();
+        mem.write_file("/a/b/c/f", b"0123456789abcdef")
+            .await
+            .unwrap();
+    });
+    let mem: Arc<dyn Vfs> = Arc::new(mem);
+    let over_host: Arc<dyn Vfs> = Arc::new(OverlayFs::new(host.clone()));
+    let over_mem: Arc<dyn Vfs> = Arc::new(OverlayFs::new(mem.clone()));
+    let mount: Arc<dyn Vfs> = Arc::new(
+        MountFs::new(Arc::new(MemFs::new()))
+            .with_mount("/w", mem.clone())
+            .unwrap(),
+    );
+    for (label, fs, path) in [
+        ("MemFs", &mem, "/a/b/c/f"),
+        ("HostDirFs", &host, "/a/b/c/f"),
+        ("OverlayFs over MemFs", &over_mem, "/a/b/c/f"),
+        ("OverlayFs over HostDirFs", &over_host, "/a/b/c/f"),
+        ("MountFs -> MemFs", &mount, "/w/a/b/c/f"),
+    ] {
+        let stat = time_async(|| fs.metadata(path));
+        let read = time_async(|| fs.read_file(path));
+        println!("{label:26} stat 4 levels {stat:?}, read_file 16 B {read:?}");
+    }
 }
