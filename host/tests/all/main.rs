@@ -9,4 +9,6 @@
 //! - `sandbox`: the sandbox API contract.
 
 mod limits;
+mod sandbox;
 mod support;
+mod tools;

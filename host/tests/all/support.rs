@@ -33,3 +33,16 @@ pub const PRELUDE: &str = r#"
 pub fn module(body: &str) -> String {
     format!("(module {PRELUDE} {body})")
 }
+
+/// The runtime with the real guest tools, shared by all tests of the
+/// binary (loading the tools module once).
+pub fn tools_runtime() -> &'static Runtime {
+    static RUNTIME: std::sync::OnceLock<Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        let runtime = Runtime::new().expect("runtime builds");
+        if let Err(err) = runtime.preload() {
+            panic!("{err}\n(the tools module is built by scripts/build-guest-tools.sh)");
+        }
+        runtime
+    })
+}

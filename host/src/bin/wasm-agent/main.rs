@@ -6,6 +6,7 @@ mod mounts;
 mod stdio;
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 use wasm_agent::{Command, Runtime, Sandbox};
@@ -66,8 +67,12 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
     let runtime = Runtime::new()?;
     match cli.command {
         Cmd::Tools => {
+            let mut out = std::io::stdout().lock();
             for name in runtime.commands()? {
-                println!("{name}");
+                // A closed stdout (`| head`) ends the listing quietly.
+                if writeln!(out, "{name}").is_err() {
+                    break;
+                }
             }
             Ok(0)
         }
