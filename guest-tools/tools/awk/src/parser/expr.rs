@@ -379,20 +379,13 @@ impl Parser<'_> {
             Tok::LParen => {
                 self.advance()?;
                 let list = self.expr_list_until(Tok::RParen)?;
-                if list.is_empty() {
-                    return Err(self.error_near());
-                }
-                if list.len() == 1 {
-                    let e = list.into_iter().next().unwrap_or(Expr::Num(0.0));
-                    // Keep a marker so `(a) > b` inside print is a comparison... the
-                    // grouping itself needs no node.
-                    Ok(e)
-                } else {
-                    if self.tok != Tok::In {
-                        // Only `(a, b) in arr` and print's `(a, b)` may use a list.
-                        return Ok(Expr::Group(list.into()));
-                    }
-                    Ok(Expr::Group(list.into()))
+                let mut it = list.into_iter();
+                match (it.next(), it.len()) {
+                    (None, _) => Err(self.error_near()),
+                    (Some(e), 0) => Ok(e),
+                    // `(a, b)`: valid before `in` and as print's argument list; the
+                    // resolver rejects it anywhere else.
+                    (Some(first), _) => Ok(Expr::Group(std::iter::once(first).chain(it).collect())),
                 }
             }
             Tok::Name(n) => {
