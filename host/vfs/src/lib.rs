@@ -281,21 +281,7 @@ pub trait Vfs: Send + Sync + fmt::Debug {
     /// Reads the whole file at `path`.
     async fn read_file(&self, path: &str) -> VfsResult<Vec<u8>> {
         let file = self.open(path, OpenOptions::read()).await?;
-        let len = file.metadata().await?.len;
-        let mut out = vec![0; len as usize];
-        let mut filled = 0;
-        loop {
-            if filled == out.len() {
-                out.resize(out.len() * 2 + 4096, 0);
-            }
-            let n = file.read_at(&mut out[filled..], filled as u64).await?;
-            if n == 0 {
-                break;
-            }
-            filled += n;
-        }
-        out.truncate(filled);
-        Ok(out)
+        read_to_end(&*file).await
     }
 
     /// Creates or truncates the file at `path` and writes `data` to it. The
@@ -354,4 +340,27 @@ pub trait Vfs: Send + Sync + fmt::Debug {
     async fn exists(&self, path: &str) -> bool {
         self.metadata(path).await.is_ok()
     }
+}
+
+/// Reads an open file from offset 0 to its end.
+///
+/// The buffer starts one byte larger than the file's current length, so
+/// the read that finds the end needs no second, doubled allocation; a file
+/// that grows meanwhile is still read to its new end.
+pub(crate) async fn read_to_end(file: &dyn VfsFile) -> VfsResult<Vec<u8>> {
+    let len = file.metadata().await?.len;
+    let mut out = vec![0; usize::try_from(len).unwrap_or(0).saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        if filled == out.len() {
+            out.resize(out.len() * 2 + 4096, 0);
+        }
+        let n = file.read_at(&mut out[filled..], filled as u64).await?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    out.truncate(filled);
+    Ok(out)
 }

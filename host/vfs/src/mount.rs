@@ -388,6 +388,28 @@ impl Vfs for MountFs {
         }
     }
 
+    async fn read_file(&self, path: &str) -> VfsResult<Vec<u8>> {
+        let route = self.route(path);
+        match route.fs.read_file(route.inner).await {
+            Err(e) if is_missing(&e) && self.holds_mount(path) => {
+                Err(VfsError::new(Errno::IsDir, "open", path))
+            }
+            other => other.map_err(|e| e.under_mount(route.mount)),
+        }
+    }
+
+    async fn write_file(&self, path: &str, data: &[u8]) -> VfsResult<()> {
+        if self.holds_mount(path) {
+            return Err(VfsError::new(Errno::IsDir, "open", path));
+        }
+        let route = self.route(path);
+        route
+            .fs
+            .write_file(route.inner, data)
+            .await
+            .map_err(|e| e.under_mount(route.mount))
+    }
+
     /// Forks every member. A member that cannot fork (a host directory)
     /// gets an [`OverlayFs`] over it in the fork: the fork's writes land in
     /// memory and never reach the host, but the fork still sees changes

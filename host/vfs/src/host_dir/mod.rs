@@ -195,9 +195,9 @@ impl Vfs for HostDirFs {
             .open_with(rel(path), &opts)
             .map_err(io("open", path))?
             .into_std();
-        // Linux opens a directory read-only; this trait has no directory
-        // handles.
-        if file.metadata().map_err(io("open", path))?.is_dir() {
+        // Linux opens a directory read-only (with any other access it says
+        // EISDIR itself); this trait has no directory handles.
+        if !options.write && !creates && file.metadata().map_err(io("open", path))?.is_dir() {
             return Err(VfsError::new(Errno::IsDir, "open", path));
         }
         Ok(Arc::new(HostFile::new(file, path)))
@@ -263,6 +263,17 @@ impl Vfs for HostDirFs {
         self.dir
             .hard_link(rel(existing), &self.dir, rel(new))
             .map_err(io("link", new))
+    }
+
+    /// One open, one read loop, one close: no handle object and no
+    /// separate directory check (reading a directory fails with `EISDIR`).
+    async fn read_file(&self, path: &str) -> VfsResult<Vec<u8>> {
+        self.dir.read(rel(path)).map_err(io("read", path))
+    }
+
+    async fn write_file(&self, path: &str, data: &[u8]) -> VfsResult<()> {
+        self.writable("open", path)?;
+        self.dir.write(rel(path), data).map_err(io("write", path))
     }
 
     async fn set_times(

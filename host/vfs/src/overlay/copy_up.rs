@@ -39,6 +39,7 @@ impl Inner {
                 return Err(VfsError::new(Errno::NotDir, "copy-up", prefix));
             }
             let now = SystemTime::now();
+            self.mark_modified();
             self.upper
                 .with_core(|tree, _| {
                     tree.mkdir(&prefix, now)?;
@@ -74,6 +75,7 @@ impl Inner {
             FileType::Symlink => {
                 let target = self.lower.read_link(path).await?;
                 let now = SystemTime::now();
+                self.mark_modified();
                 self.upper
                     .with_core(|tree, _| {
                         tree.symlink(&target, path, now)?;
@@ -88,6 +90,7 @@ impl Inner {
                     Vec::new()
                 };
                 let now = SystemTime::now();
+                self.mark_modified();
                 self.upper
                     .with_core(|tree, open| {
                         let ino = tree.open(path, &OpenOptions::write_truncate(), now)?;

@@ -26,6 +26,15 @@
 //! layer this is laxer than the host directory alone, which refuses such
 //! links, but equally confined: nothing resolves outside the lower layer.
 //!
+//! # Fast path
+//!
+//! Until the first change, the merged view is the lower layer itself, so
+//! reads go straight to it: a fork of a mount holding a host directory
+//! costs nothing extra until it writes there. A lower-layer refusal (a
+//! host directory's `EACCES` for an absolute or escaping symlink) falls
+//! back to the merged resolution, so the answers are those of the slow
+//! path either way.
+//!
 //! # Forks
 //!
 //! [`Vfs::fork`] shares the lower layer, forks the upper [`MemFs`] (O(1))
@@ -47,6 +56,7 @@
 //! inode number, as it did on Linux before the `xino` feature.
 
 mod copy_up;
+mod fast;
 mod file;
 mod marks;
 mod ops;
@@ -56,6 +66,7 @@ use crate::{DirEntry, MemFs, Metadata, OpenOptions, Vfs, VfsFile, VfsResult};
 use async_trait::async_trait;
 use marks::Marks;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
@@ -78,6 +89,9 @@ pub(crate) struct Inner {
     marks: Mutex<Marks>,
     /// Serialises changing operations across their awaits.
     gate: tokio::sync::Mutex<()>,
+    /// Set before the first change reaches the upper layer or the marks;
+    /// until then reads take the fast path (see the module docs).
+    modified: AtomicBool,
 }
 
 impl OverlayFs {
@@ -93,20 +107,18 @@ impl OverlayFs {
     }
 
     fn build(lower: Arc<dyn Vfs>, quota: Option<u64>) -> OverlayFs {
-        OverlayFs::from_parts(
-            lower,
-            MemFs::with_first_ino(quota, UPPER_FIRST_INO),
-            Marks::default(),
-        )
+        let upper = MemFs::with_first_ino(quota, UPPER_FIRST_INO);
+        OverlayFs::from_parts(lower, upper, Marks::default(), false)
     }
 
-    fn from_parts(lower: Arc<dyn Vfs>, upper: MemFs, marks: Marks) -> OverlayFs {
+    fn from_parts(lower: Arc<dyn Vfs>, upper: MemFs, marks: Marks, modified: bool) -> OverlayFs {
         OverlayFs {
             inner: Arc::new(Inner {
                 lower,
                 upper,
                 marks: Mutex::new(marks),
                 gate: tokio::sync::Mutex::new(()),
+                modified: AtomicBool::new(modified),
             }),
         }
     }
@@ -129,7 +141,8 @@ impl OverlayFs {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let upper = self.inner.upper.fork_mem();
-        OverlayFs::from_parts(self.inner.lower.clone(), upper, marks.clone())
+        let modified = self.inner.modified.load(Ordering::SeqCst);
+        OverlayFs::from_parts(self.inner.lower.clone(), upper, marks.clone(), modified)
     }
 }
 
@@ -200,5 +213,13 @@ impl Vfs for OverlayFs {
 
     fn fork(&self) -> VfsResult<Arc<dyn Vfs>> {
         Ok(Arc::new(self.fork_overlay()))
+    }
+
+    async fn read_file(&self, path: &str) -> VfsResult<Vec<u8>> {
+        if let Some(result) = self.inner.fast(self.inner.lower.read_file(path)).await {
+            return result;
+        }
+        let file = self.inner.open(path, OpenOptions::read()).await?;
+        crate::read_to_end(&*file).await
     }
 }

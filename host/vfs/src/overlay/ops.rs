@@ -41,6 +41,7 @@ impl Inner {
             .marks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.mark_modified();
         self.upper
             .with_core(|tree, open| f(tree, open, &mut marks, now))
             .map_err(|errno| VfsError::new(errno, op, path))
@@ -48,6 +49,17 @@ impl Inner {
 
     /// `stat`/`lstat` in the merged view.
     pub(super) async fn stat(&self, path: &str, follow: bool) -> VfsResult<Metadata> {
+        // The root's metadata is the upper root's, modified or not.
+        if path != "/" {
+            let lower = if follow {
+                self.lower.metadata(path)
+            } else {
+                self.lower.symlink_metadata(path)
+            };
+            if let Some(result) = self.fast(lower).await {
+                return result;
+            }
+        }
         let op = if follow { "stat" } else { "lstat" };
         match self.resolve(&self.marks(), path, follow, op).await? {
             Target::Dir(dir) => self.dir_metadata(&dir).await,
@@ -84,6 +96,9 @@ impl Inner {
 
     /// `read_dir` in the merged view.
     pub(super) async fn read_dir(&self, path: &str) -> VfsResult<Vec<DirEntry>> {
+        if let Some(result) = self.fast(self.lower.read_dir(path)).await {
+            return result;
+        }
         let marks = self.marks();
         let dir = match self.resolve(&marks, path, true, "opendir").await? {
             Target::Dir(dir) => dir,
@@ -108,6 +123,13 @@ impl Inner {
         options: OpenOptions,
     ) -> VfsResult<Arc<dyn VfsFile>> {
         let changes = options.write || options.create || options.create_new || options.truncate;
+        if !changes {
+            if let Some(result) = self.fast(self.lower.open(path, options)).await {
+                // Wrapped: setting times through the handle must copy up,
+                // never reach the lower layer.
+                return result.map(|file| Arc::new(LowerFile::new(file, self.clone(), path)) as _);
+            }
+        }
         let _gate = if changes {
             Some(self.gate.lock().await)
         } else {
@@ -169,6 +191,7 @@ impl Inner {
                     .marks
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
+                self.mark_modified();
                 let file = self.upper.open_sync(&child, options).map_err(fail)?;
                 marks.remove_whiteout(&child);
                 Ok(Arc::new(file))
@@ -360,6 +383,9 @@ impl Inner {
 
     /// `readlink`.
     pub(super) async fn read_link(&self, path: &str) -> VfsResult<String> {
+        if let Some(result) = self.fast(self.lower.read_link(path)).await {
+            return result;
+        }
         match self.resolve(&self.marks(), path, false, "readlink").await? {
             Target::Entry {
                 node: Some(node), ..

@@ -207,6 +207,41 @@ fn links_that_stay_inside_keep_working() {
 }
 
 #[test]
+fn an_overlay_over_a_host_dir_resolves_absolute_links_inside_it() {
+    block_on(async {
+        let jail = Jail::new();
+        std::fs::write(jail.outside("root/inside"), b"in").unwrap();
+        symlink("/inside", jail.outside("root/abs_inside")).unwrap();
+        let lower = std::sync::Arc::new(HostDirFs::read_only(jail.outside("root")).unwrap());
+        let overlay = wasm_agent_vfs::OverlayFs::new(lower);
+        // The host directory alone refuses the absolute link; the overlay
+        // (unmodified: fast path, then its own resolution) takes it from
+        // its root, which is the host directory.
+        assert_refused(jail.fs.read_file("/abs_inside").await, "host dir");
+        assert_eq!(overlay.read_file("/abs_inside").await.unwrap(), b"in");
+        assert!(overlay.metadata("/abs_inside").await.unwrap().is_file());
+        // Escaping links end inside (`..` stops at the root, `/etc` is the
+        // root's `etc`), never outside.
+        let stays_inside = |result: Result<Vec<u8>, VfsError>, what: &str| match result {
+            Ok(data) => assert_ne!(data, SECRET, "{what} read the secret"),
+            Err(e) => assert!(
+                matches!(e.errno(), Errno::NoEnt | Errno::IsDir | Errno::Acces),
+                "{what}: {e}"
+            ),
+        };
+        for path in ESCAPES {
+            stays_inside(overlay.read_file(path).await, path);
+        }
+        overlay.write_file("/x", b"modified now").await.unwrap();
+        assert_eq!(overlay.read_file("/abs_inside").await.unwrap(), b"in");
+        for path in ESCAPES {
+            stays_inside(overlay.read_file(path).await, path);
+        }
+        assert_eq!(std::fs::read(jail.outside("secret")).unwrap(), SECRET);
+    });
+}
+
+#[test]
 fn read_only_mode_refuses_every_change() {
     block_on(async {
         let tmp = tempfile::tempdir().unwrap();
