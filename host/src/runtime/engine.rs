@@ -26,6 +26,11 @@ pub(crate) fn build_engine(pool: PoolSizes) -> Result<Engine> {
     config.epoch_interruption(true);
     config.memory_init_cow(true);
     config.cranelift_opt_level(OptLevel::Speed);
+    // Every command ends with `proc_exit`, which unwinds as a trap; capturing
+    // a wasm backtrace for each one cost ~10% of a short command. Set
+    // WASM_AGENT_BACKTRACE=1 to get backtraces when debugging a crashing
+    // guest.
+    config.wasm_backtrace(std::env::var_os("WASM_AGENT_BACKTRACE").is_some_and(|v| v == "1"));
 
     let mut pooling = PoolingAllocationConfig::new();
     pooling
