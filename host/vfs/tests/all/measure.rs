@@ -223,6 +223,12 @@ fn measure_layered_op_costs() {
     let mem: Arc<dyn Vfs> = Arc::new(mem);
     let over_host: Arc<dyn Vfs> = Arc::new(OverlayFs::new(host.clone()));
     let over_mem: Arc<dyn Vfs> = Arc::new(OverlayFs::new(mem.clone()));
+    // Changed once elsewhere: every read takes the merged resolution.
+    let changed_host: Arc<dyn Vfs> = Arc::new(OverlayFs::new(host.clone()));
+    let changed_mem: Arc<dyn Vfs> = Arc::new(OverlayFs::new(mem.clone()));
+    for fs in [&changed_host, &changed_mem] {
+        block_on(fs.write_file("/elsewhere", b"x")).unwrap();
+    }
     let mount: Arc<dyn Vfs> = Arc::new(
         MountFs::new(Arc::new(MemFs::new()))
             .with_mount("/w", mem.clone())
@@ -233,10 +239,12 @@ fn measure_layered_op_costs() {
         ("HostDirFs", &host, "/a/b/c/f"),
         ("OverlayFs over MemFs", &over_mem, "/a/b/c/f"),
         ("OverlayFs over HostDirFs", &over_host, "/a/b/c/f"),
+        ("  same, after a change", &changed_host, "/a/b/c/f"),
+        ("OverlayFs over MemFs, changed", &changed_mem, "/a/b/c/f"),
         ("MountFs -> MemFs", &mount, "/w/a/b/c/f"),
     ] {
         let stat = time_async(|| fs.metadata(path));
         let read = time_async(|| fs.read_file(path));
-        println!("{label:26} stat 4 levels {stat:?}, read_file 16 B {read:?}");
+        println!("{label:30} stat 4 levels {stat:?}, read_file 16 B {read:?}");
     }
 }
