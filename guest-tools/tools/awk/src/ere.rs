@@ -20,6 +20,9 @@ pub struct Regex {
     src: Vec<u8>,
     re: regex::bytes::Regex,
     longest: Option<Longest>,
+    /// Set when the regex is a plain string: searched with memchr instead of the engine,
+    /// whose per-search setup dominates `gsub(/a/, ...)` on short records.
+    literal: Option<memchr::memmem::Finder<'static>>,
 }
 
 struct Longest {
@@ -53,10 +56,15 @@ impl Regex {
         } else {
             None
         };
+        let is_literal = !src.is_empty()
+            && src.is_ascii()
+            && !src.iter().any(|c| b"\\^$.[]|()*+?{}".contains(c));
+        let literal = is_literal.then(|| memchr::memmem::Finder::new(src).into_owned());
         Ok(Regex {
             src: src.to_vec(),
             re,
             longest,
+            literal,
         })
     }
 
@@ -68,7 +76,10 @@ impl Regex {
     /// Whether the regex matches anywhere in `s`.
     #[inline]
     pub fn is_match(&self, s: &[u8]) -> bool {
-        self.re.is_match(s)
+        match &self.literal {
+            Some(f) => f.find(s).is_some(),
+            None => self.re.is_match(s),
+        }
     }
 
     /// Group extents of the leftmost match at or after `start` (group 0 is the match),
@@ -85,6 +96,10 @@ impl Regex {
     /// Leftmost-longest match starting at or after byte `start`: `(begin, end)`.
     /// Anchors refer to the whole of `s`, so `^` never matches at `start > 0`.
     pub fn find_at(&self, s: &[u8], start: usize) -> Option<(usize, usize)> {
+        if let Some(f) = &self.literal {
+            let at = start + f.find(s.get(start..)?)?;
+            return Some((at, at + f.needle().len()));
+        }
         let m = self.re.find_at(s, start)?;
         let (b, mut e) = (m.start(), m.end());
         if let Some(l) = &self.longest {

@@ -285,6 +285,8 @@ impl<'p> Interp<'p> {
         let s = self.eval_bytes(s)?;
         let fs = match sep {
             None => self.fs.clone(),
+            // `split(s, a, //)` splits into characters, like an empty string separator.
+            Some(RegexArg::Static(re)) if re.source().is_empty() => FieldSep::Chars,
             Some(RegexArg::Static(re)) => FieldSep::Regex(re.clone()),
             Some(RegexArg::Dynamic(e)) => {
                 let text = self.eval_bytes(e)?;

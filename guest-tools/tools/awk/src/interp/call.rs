@@ -1,7 +1,7 @@
 //! User-defined function calls: scalars by value, arrays by reference, missing arguments
 //! become fresh locals.
 
-use super::{Cell, Flow, Interp, Unwind, MAX_CALL_DEPTH, R};
+use super::{Cell, Flow, Interp, MAX_CALL_DEPTH, R};
 use crate::array::Array;
 use crate::ast::{Expr, VarType};
 use crate::value::Value;
@@ -47,8 +47,7 @@ impl<'p> Interp<'p> {
         match r {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(Value::Uninit),
-            Err(Unwind::Error(e)) => Err(Unwind::Error(e)),
-            Err(other) => Err(other),
+            Err(e) => Err(e),
         }
     }
 }

@@ -160,7 +160,7 @@ impl Interp<'_> {
                     Current::File(r) => r.read_record(&self.rs, buf),
                 };
                 let got = got.map_err(|e| {
-                    Unwind::Error(Error::new(ErrorKind::Io {
+                    Unwind::from(Error::new(ErrorKind::Io {
                         what: "error reading input".into(),
                         err: e,
                     }))
@@ -229,7 +229,7 @@ impl Interp<'_> {
                 match File::open(&path) {
                     Ok(f) => Current::File(RecordReader::new(Box::new(f))),
                     Err(e) => {
-                        return Err(Unwind::Error(Error::new(ErrorKind::Io {
+                        return Err(Unwind::from(Error::new(ErrorKind::Io {
                             what: format!(
                                 "cannot open file `{}' for reading",
                                 String::from_utf8_lossy(&arg)
@@ -291,7 +291,7 @@ impl Interp<'_> {
 
     /// Writes `bytes` to stdout or a redirection target.
     pub(crate) fn write_out(&mut self, dest: Option<(&[u8], bool)>, bytes: &[u8]) -> R<()> {
-        self.streams.write_to(dest, bytes).map_err(Unwind::Error)
+        self.streams.write_to(dest, bytes).map_err(Unwind::from)
     }
 
     /// `print | cmd`: commands cannot run here.

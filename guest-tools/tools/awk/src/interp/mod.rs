@@ -39,13 +39,13 @@ pub(crate) enum Unwind {
     Nextfile,
     /// `exit`; the status is in [`Interp::exit_code`].
     Exit,
-    /// A fatal error.
-    Error(Error),
+    /// A fatal error (boxed: keeps `Result<Value, Unwind>` small on the hot paths).
+    Error(Box<Error>),
 }
 
 impl From<Error> for Unwind {
     fn from(e: Error) -> Unwind {
-        Unwind::Error(e)
+        Unwind::Error(Box::new(e))
     }
 }
 
@@ -228,20 +228,20 @@ impl<'p> Interp<'p> {
         match self.exec_block(&prog.begin) {
             Ok(_) => {}
             Err(Unwind::Exit) => exited = true,
-            Err(Unwind::Error(e)) => return Err(e),
+            Err(Unwind::Error(e)) => return Err(*e),
             Err(Unwind::Next | Unwind::Nextfile) => {}
         }
         if !exited && (!prog.items.is_empty() || !prog.end.is_empty()) {
             match self.main_loop() {
                 Ok(()) => {}
                 Err(Unwind::Exit) => {}
-                Err(Unwind::Error(e)) => return Err(e),
+                Err(Unwind::Error(e)) => return Err(*e),
                 Err(Unwind::Next | Unwind::Nextfile) => {}
             }
         }
         match self.exec_block(&prog.end) {
             Ok(_) | Err(Unwind::Exit) | Err(Unwind::Next | Unwind::Nextfile) => Ok(()),
-            Err(Unwind::Error(e)) => Err(e),
+            Err(Unwind::Error(e)) => Err(*e),
         }
     }
 
@@ -291,7 +291,7 @@ impl<'p> Interp<'p> {
 
     /// A runtime error at the current statement.
     pub(crate) fn fail(&self, msg: impl Into<String>) -> Unwind {
-        Unwind::Error(Error::runtime(self.line as usize, msg))
+        Unwind::Error(Box::new(Error::runtime(self.line as usize, msg)))
     }
 
     /// Cached string forms of the special variables, refreshed after assignment.
@@ -365,7 +365,7 @@ impl<'p> Interp<'p> {
         }
         match self.set_var(Var::Global(slot as u32), value) {
             Ok(()) => Ok(()),
-            Err(Unwind::Error(e)) => Err(e),
+            Err(Unwind::Error(e)) => Err(*e),
             Err(_) => Ok(()),
         }
     }
