@@ -42,4 +42,6 @@ pub const CASES: &[Case] = &[
     t("exprs/getline_var_strnum", &["BEGIN { getline x; print (x < 10) }"], "9\n", "1\n"),
     t("exprs/negative_zero", &["BEGIN { x = -0; print x, -0.0 \"\" }"], "", "0 0\n").idef(),
     t("exprs/nan_inf_output", &["BEGIN { x = -log(0); print x, -x }"], "", "+inf -inf\n").idef(),
+    t("exprs/octal_and_hex_constants", &["BEGIN { print 017, 0x1F, 08, 010 + 0 }"], "", "15 31 8 8\n").idef(),
+    t("exprs/octal_not_in_input", &["{ print $1 + 0 }"], "010\n", "10\n"),
 ];

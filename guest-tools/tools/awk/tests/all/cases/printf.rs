@@ -28,4 +28,6 @@ pub const CASES: &[Case] = &[
     t("printf/zero_flag_with_float", &["BEGIN { printf \"%08.3f|%-08.2f|\\n\", -3.14159, 2.5 }"], "", "-003.142|2.50    |\n"),
     t("printf/large_d", &["BEGIN { printf \"%d\\n\", 2^53 }"], "", "9007199254740992\n"),
     t("printf/sprintf_reuse_format", &["{ printf \"%-4s|%3d\\n\", $1, $2 }"], "ab 5\nc 10\n", "ab  |  5\nc   | 10\n"),
+    t("printf/percent_with_width", &["BEGIN { printf \"%5%|%-3%|\\n\" }"], "", "%|%|\n").idef(),
+    t("printf/hex_beyond_64_bits", &["BEGIN { printf \"%x\\n\", 2^64 }"], "", "1.84467e+19\n").idef(),
 ];

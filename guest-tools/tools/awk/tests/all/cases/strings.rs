@@ -43,4 +43,7 @@ pub const CASES: &[Case] = &[
     t("strings/index_utf8", &["BEGIN { print index(\"héllo\", \"l\") }"], "", "3\n").idef(),
     t("strings/toupper_utf8", &["BEGIN { print toupper(\"héllo\") }"], "", "HÉLLO\n").idef(),
     t("strings/substr_large_length", &["BEGIN { print substr(\"abc\", 2, 1e10) }"], "", "bc\n"),
+    t("strings/index_empty_needle", &["BEGIN { print index(\"abc\", \"\"), index(\"\", \"\") }"], "", "1 1\n").idef(),
+    t("strings/split_empty_regex_chars", &["BEGIN { n = split(\"a b\", a, //); print n, \"[\" a[2] \"]\" }"], "", "3 [ ]\n").idef(),
+    t("strings/split_empty_string_sep_chars", &["BEGIN { n = split(\"abc\", a, \"\"); print n, a[3] }"], "", "3 c\n").idef(),
 ];
