@@ -723,7 +723,6 @@ impl<'a> Lexer<'a> {
         }
         let mut out = Vec::new();
         let mut in_bracket = false;
-        let mut bracket_start = 0usize;
         loop {
             let Some(c) = self.peek_byte() else {
                 return Err(self.err("unterminated regexp".into()));
@@ -752,13 +751,11 @@ impl<'a> Lexer<'a> {
                 }
                 b'[' if !in_bracket => {
                     in_bracket = true;
-                    bracket_start = out.len() + 1;
                     out.push(c);
                     // `]` right after `[` or `[^` is literal: keep it inside the bracket.
                     if self.peek_byte() == Some(b'^') {
                         out.push(b'^');
                         self.pos += 1;
-                        bracket_start += 1;
                     }
                     if self.peek_byte() == Some(b']') {
                         out.push(b']');
@@ -776,7 +773,6 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
                 b']' if in_bracket => {
-                    let _ = bracket_start;
                     in_bracket = false;
                 }
                 b'/' if !in_bracket => break,
