@@ -134,6 +134,9 @@ CASES = [
     # Text tools.
     case(["sort", "-n", "nums.txt"], "1\n1\n2\n3\n"),
     case(["sort", "-u", "nums.txt"], "1\n2\n3\n"),
+    # -m is served by a plain sort; -c needs a thread and is refused (no trap).
+    case(["sort", "-m", "a.txt", "b.txt"], "apple\napple\nbanana\nblueberry\ncherry\ncherry\n"),
+    case(["sort", "-c", "nums.txt"], "", 2, "sort: --check (-c, -C) is not available"),
     case(["uniq", "-c"], "      2 a\n      1 b\n", stdin="a\na\nb\n"),
     case(["seq", "3"], "1\n2\n3\n"),
     case(["seq", "-s,", "1", "2", "7"], "1,3,5,7\n"),

@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 
-use crate::adapters::{diffutils, find, grep, sed, uutils};
+use crate::adapters::{diffutils, find, grep, sed, sort, uutils};
 
 /// One command the module provides.
 pub struct Tool {
@@ -116,7 +116,7 @@ pub const TOOLS: &[Tool] = &[
     uutil!("shred", uu_shred),
     uutil!("shuf", uu_shuf),
     uutil!("sleep", uu_sleep),
-    uutil!("sort", uu_sort),
+    tool!("sort", sort::main),
     uutil!("split", uu_split),
     tool!("stat", wa_fsutils::stat_main),
     uutil!("sum", uu_sum),

@@ -9,4 +9,5 @@ pub mod diffutils;
 pub mod find;
 pub mod grep;
 pub mod sed;
+pub mod sort;
 pub mod uutils;
