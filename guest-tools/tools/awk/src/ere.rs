@@ -200,7 +200,40 @@ fn simple_escape(s: &[u8], i: usize) -> Option<(u8, usize)> {
     })
 }
 
+/// gawk turns octal escapes into their characters before compiling, so `\\056` is the
+/// metacharacter `.`; do the same (a resulting backslash stays escaped).
+fn expand_octal(src: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !src
+        .windows(2)
+        .any(|w| w[0] == b'\\' && (b'0'..=b'7').contains(&w[1]))
+    {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let mut out = Vec::with_capacity(src.len());
+    let mut i = 0;
+    while i < src.len() {
+        if src[i] == b'\\' && i + 1 < src.len() {
+            if let (b'0'..=b'7', Some((b, n))) = (src[i + 1], simple_escape(src, i + 1)) {
+                if b == b'\\' {
+                    out.push(b'\\');
+                }
+                out.push(b);
+                i += 1 + n;
+                continue;
+            }
+            out.extend_from_slice(&src[i..i + 2]);
+            i += 2;
+            continue;
+        }
+        out.push(src[i]);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn translate(src: &[u8]) -> Result<Translated, String> {
+    let expanded = expand_octal(src);
+    let src: &[u8] = &expanded;
     let mut out = String::with_capacity(src.len() + 8);
     out.push_str("(?s)");
     let mut ambiguous = false;
@@ -488,7 +521,8 @@ fn bracket(src: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> 
             }
             continue;
         }
-        let (ch, n) = if c == b'\\' && i + 1 < src.len() {
+        let escaped = c == b'\\' && i + 1 < src.len();
+        let (ch, n) = if escaped {
             match simple_escape(src, i + 1) {
                 Some((b, n)) => (byte_char(b), n + 1),
                 None => {
@@ -500,8 +534,12 @@ fn bracket(src: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> 
             char_at(src, i)
         };
         i += n;
-        // A range `a-z`: `-` neither first nor last.
-        if ch == Ok('-') && prev_lit.is_some() && src.get(i) != Some(&b']') && src.get(i).is_some()
+        // A range `a-z`: an unescaped `-` neither first nor last.
+        if !escaped
+            && ch == Ok('-')
+            && prev_lit.is_some()
+            && src.get(i) != Some(&b']')
+            && src.get(i).is_some()
         {
             let lo = prev_lit.take().unwrap_or(Ok('-'));
             let (hi, n2) = if src[i] == b'\\' && i + 1 < src.len() {

@@ -152,6 +152,10 @@ pub fn sprintf<A: FmtArg>(out: &mut Vec<u8>, fmt: &[u8], args: &[A]) -> Result<(
                     let mut s = Vec::new();
                     a.push_str(&mut s);
                     let n = crate::text::char_prefix_len(&s, 1);
+                    if n == 0 {
+                        // gawk prints a NUL for the first character of "".
+                        body.push(0);
+                    }
                     body.extend_from_slice(&s[..n]);
                 }
                 pad_chars(out, &body, &spec);
@@ -212,7 +216,8 @@ fn push_char_code(out: &mut Vec<u8>, n: f64) {
     }
 }
 
-/// Pads a string body to the width, counting characters rather than bytes.
+/// Pads a string body to the width, counting characters rather than bytes (the `0` flag
+/// does not apply to strings in gawk).
 fn pad_chars(out: &mut Vec<u8>, body: &[u8], spec: &Spec) {
     let len = crate::text::char_count(body);
     let pad = spec.width.saturating_sub(len);
@@ -220,8 +225,7 @@ fn pad_chars(out: &mut Vec<u8>, body: &[u8], spec: &Spec) {
         out.extend_from_slice(body);
         out.resize(out.len() + pad, b' ');
     } else {
-        let fill = if spec.zero { b'0' } else { b' ' };
-        out.resize(out.len() + pad, fill);
+        out.resize(out.len() + pad, b' ');
         out.extend_from_slice(body);
     }
 }

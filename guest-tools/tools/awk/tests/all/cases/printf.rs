@@ -30,4 +30,5 @@ pub const CASES: &[Case] = &[
     t("printf/sprintf_reuse_format", &["{ printf \"%-4s|%3d\\n\", $1, $2 }"], "ab 5\nc 10\n", "ab  |  5\nc   | 10\n"),
     t("printf/percent_with_width", &["BEGIN { printf \"%5%|%-3%|\\n\" }"], "", "%|%|\n").idef(),
     t("printf/hex_beyond_64_bits", &["BEGIN { printf \"%x\\n\", 2^64 }"], "", "1.84467e+19\n").idef(),
+    t("printf/zero_flag_ignored_for_strings", &["BEGIN { printf \"%05s|%03c|\\n\", \"ab\", \"x\" }"], "", "   ab|  x|\n").idef(),
 ];

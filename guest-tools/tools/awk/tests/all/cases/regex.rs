@@ -152,4 +152,36 @@ pub const CASES: &[Case] = &[
         "abc b\nabc ^b\nabc c$\n",
         "1\n0\n1\n",
     ),
+    t(
+        "regex/bracket_close_then_range",
+        &["/x[]-a]y/"],
+        "x]y\nxay\nx-y\nxy\n",
+        "x]y\nxay\n",
+    ),
+    t(
+        "regex/bracket_of_both_brackets",
+        &["/x[][]y/"],
+        "x[y\nx]y\nxy\nx][y\n",
+        "x[y\nx]y\n",
+    ),
+    t(
+        "regex/escaped_dash_in_bracket",
+        &["/^[0\\-9]$/"],
+        "0\n-\n9\n1\n",
+        "0\n-\n9\n",
+    )
+    .idef(),
+    t(
+        "regex/octal_escape_is_metachar",
+        &["/x\\056y/"],
+        "x.y\nxby\nxy\n",
+        "x.y\nxby\n",
+    )
+    .idef(),
+    t(
+        "regex/alternation_anchors",
+        &["/^abc|xyz$/"],
+        "abcd\naxyz\nxabc\nxyza\n",
+        "abcd\naxyz\n",
+    ),
 ];
