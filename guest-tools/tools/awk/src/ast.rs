@@ -178,8 +178,9 @@ pub enum Expr {
         re: RegexArg,
         /// Replacement text (`&` = the match).
         repl: Box<Expr>,
-        /// Target; `$0` when absent.
-        target: Box<LValue>,
+        /// Target; `$0` when absent. A non-assignable target (a constant) is edited as a
+        /// temporary, as gawk does: only the count is visible.
+        target: Result<Box<LValue>, Box<Expr>>,
     },
     /// `gensub(re, repl, how [, target])` (gawk): returns the edited copy.
     Gensub {

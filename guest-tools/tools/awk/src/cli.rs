@@ -106,6 +106,16 @@ pub fn process_escapes(s: &[u8]) -> Vec<u8> {
             b'b' => out.push(8),
             b'f' => out.push(12),
             b'v' => out.push(11),
+            b'x' if i < s.len() && s[i].is_ascii_hexdigit() => {
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < 2 && i < s.len() && s[i].is_ascii_hexdigit() {
+                    v = v * 16 + (s[i] as char).to_digit(16).unwrap_or(0);
+                    i += 1;
+                    n += 1;
+                }
+                out.push(v as u8);
+            }
             b'0'..=b'7' => {
                 let mut v = (e - b'0') as u32;
                 let mut n = 1;

@@ -187,6 +187,15 @@ fn simple_escape(s: &[u8], i: usize) -> Option<(u8, usize)> {
         b'b' => (0x08, 1),
         b'/' => (b'/', 1),
         b'"' => (b'"', 1),
+        b'x' if s.get(i + 1).is_some_and(|d| d.is_ascii_hexdigit()) => {
+            let mut v = 0u32;
+            let mut n = 1;
+            while n < 3 && s.get(i + n).is_some_and(|d| d.is_ascii_hexdigit()) {
+                v = v * 16 + (s[i + n] as char).to_digit(16).unwrap_or(0);
+                n += 1;
+            }
+            (v as u8, n)
+        }
         b'0'..=b'7' => {
             let mut v = 0u32;
             let mut n = 0;

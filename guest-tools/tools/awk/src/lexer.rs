@@ -684,6 +684,20 @@ impl<'a> Lexer<'a> {
                         b'r' => out.push(b'\r'),
                         b't' => out.push(b'\t'),
                         b'v' => out.push(11),
+                        b'x' if self.peek_byte().is_some_and(|d| d.is_ascii_hexdigit()) => {
+                            // gawk: up to two hex digits.
+                            let mut v = 0u32;
+                            for _ in 0..2 {
+                                match self.peek_byte() {
+                                    Some(d) if d.is_ascii_hexdigit() => {
+                                        v = v * 16 + (d as char).to_digit(16).unwrap_or(0);
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push(v as u8);
+                        }
                         b'0'..=b'7' => {
                             let mut v = (e - b'0') as u32;
                             for _ in 0..2 {

@@ -349,7 +349,10 @@ impl Infer {
             } => {
                 self.regex_arg(re, ctx)?;
                 self.expr(repl, ctx)?;
-                self.lvalue(target, ctx)
+                match target {
+                    Ok(lv) => self.lvalue(lv, ctx),
+                    Err(e) => self.expr(e, ctx),
+                }
             }
             Expr::Gensub {
                 re,

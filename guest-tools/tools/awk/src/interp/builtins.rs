@@ -27,6 +27,14 @@ impl<'p> Interp<'p> {
             } => {
                 let re = self.regex_ref(re)?;
                 let repl = self.eval_bytes(repl)?;
+                let target = match target {
+                    Ok(lv) => lv,
+                    Err(e) => {
+                        let s = self.eval_bytes(e)?;
+                        let (_, n) = substitute(re.get(), &s, &repl, *global);
+                        return Ok(Value::Num(n as f64));
+                    }
+                };
                 let place = self.place(target)?;
                 if let super::expr::Place::Field(0) = place {
                     // The common `gsub(re, s)` on $0: work on the record bytes in place.

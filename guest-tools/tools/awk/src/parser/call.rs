@@ -74,19 +74,14 @@ impl Parser<'_> {
                 let re = regex_arg(it.next().unwrap_or(Expr::Num(0.0)));
                 let repl = it.next().unwrap_or(Expr::Num(0.0));
                 let target = match it.next() {
-                    None => LValue::Field(Box::new(Expr::Num(0.0))),
-                    Some(e) => to_lvalue(e).map_err(|_| {
-                        self.error(format!(
-                            "{}: third argument must be a variable, field or array element",
-                            b.name()
-                        ))
-                    })?,
+                    None => Ok(Box::new(LValue::Field(Box::new(Expr::Num(0.0))))),
+                    Some(e) => to_lvalue(e).map(Box::new).map_err(Box::new),
                 };
                 Ok(Expr::Sub {
                     global: b == Gsub,
                     re,
                     repl: Box::new(repl),
-                    target: Box::new(target),
+                    target,
                 })
             }
             Match => {

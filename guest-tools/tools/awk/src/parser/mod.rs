@@ -43,6 +43,29 @@ pub fn parse_program(sources: &[Source], warnings: &mut Vec<String>) -> Result<P
             }));
         }
     }
+    // A function name used as a variable or parameter is an error (gawk: fatal).
+    for f in &p.prog.funcs {
+        if p.globals.contains_key(&f.name) {
+            return Err(Error::new(ErrorKind::Syntax {
+                source: String::new(),
+                line: 0,
+                msg: format!(
+                    "`{}' is a function; it cannot also be used as a variable or array",
+                    f.name
+                ),
+            }));
+        }
+        if let Some(param) = f.params.iter().find(|n| p.func_index.contains_key(*n)) {
+            return Err(Error::new(ErrorKind::Syntax {
+                source: String::new(),
+                line: 0,
+                msg: format!(
+                    "function `{}': cannot use function name `{param}' as a parameter",
+                    f.name
+                ),
+            }));
+        }
+    }
     let mut prog = p.prog;
     prog.global_names = p.global_names;
     prog.global_types = (0..prog.global_names.len() as u32)

@@ -107,4 +107,20 @@ pub const CASES: &[Case] = &[
     )
     .idef(),
     t("errors/missing_progfile", &["-f", "$DIR/none.awk"], "", "").status(2),
+    t(
+        "errors/function_name_as_variable",
+        &["function foo(x) { return x } BEGIN { foo(foo) }"],
+        "",
+        "",
+    )
+    .status(2)
+    .not_gawk(),
+    t(
+        "errors/function_name_as_array",
+        &["function pile(c, r) { r = ++pile[c] } { pile($1) }"],
+        "",
+        "",
+    )
+    .status(2)
+    .not_gawk(),
 ];

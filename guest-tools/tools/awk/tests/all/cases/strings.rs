@@ -46,4 +46,6 @@ pub const CASES: &[Case] = &[
     t("strings/index_empty_needle", &["BEGIN { print index(\"abc\", \"\"), index(\"\", \"\") }"], "", "1 1\n").idef(),
     t("strings/split_empty_regex_chars", &["BEGIN { n = split(\"a b\", a, //); print n, \"[\" a[2] \"]\" }"], "", "3 [ ]\n").idef(),
     t("strings/split_empty_string_sep_chars", &["BEGIN { n = split(\"abc\", a, \"\"); print n, a[3] }"], "", "3 c\n").idef(),
+    t("strings/hex_escapes", &["BEGIN { print \"H\\x49\\x4a\\x4BL\" }"], "", "HIJKL\n").idef(),
+    t("strings/gsub_on_constant_counts_only", &["BEGIN { print gsub(/a/, \"b\", \"banana\") }"], "", "3\n").idef(),
 ];
