@@ -174,7 +174,8 @@ impl Fixture {
                 }
                 Node::Symlink(target) => {
                     let target = target.replace(DIR_PLACEHOLDER, &root.to_string_lossy());
-                    std::os::unix::fs::symlink(target, &full)?
+                    std::os::unix::fs::symlink(target, &full)?;
+                    set_host_symlink_mtime(&full, *secs)?;
                 }
                 Node::Dir => {}
             }
@@ -208,7 +209,9 @@ impl Fixture {
                 }
                 Node::Symlink(target) => {
                     let target = target.replace(DIR_PLACEHOLDER, root);
-                    fs.symlink(&target, &at(path)).await?
+                    fs.symlink(&target, &at(path)).await?;
+                    fs.set_times(&at(path), Some(time), Some(time), false)
+                        .await?;
                 }
                 Node::Dir => {}
             }
@@ -230,6 +233,22 @@ fn set_host_mtime(path: &Path, secs: u64) -> std::io::Result<()> {
             .set_accessed(time)
             .set_modified(time),
     )
+}
+
+/// Sets the times of the symlink itself (`ls -l` shows them), not of its
+/// target.
+fn set_host_symlink_mtime(path: &Path, secs: u64) -> std::io::Result<()> {
+    use rustix::fs::{AtFlags, Timespec, Timestamps, CWD};
+    let time = Timespec {
+        tv_sec: secs as i64,
+        tv_nsec: 0,
+    };
+    let times = Timestamps {
+        last_access: time,
+        last_modification: time,
+    };
+    rustix::fs::utimensat(CWD, path, &times, AtFlags::SYMLINK_NOFOLLOW)?;
+    Ok(())
 }
 
 fn check_path(path: &str) -> Result<(), String> {
@@ -415,5 +434,10 @@ mod tests {
         );
         let host_abs = std::fs::read_link(dir.path().join("abs")).unwrap();
         assert_eq!(host_abs, dir.path().join("bin"));
+        let link_meta = std::fs::symlink_metadata(dir.path().join("l")).unwrap();
+        let fixed = SystemTime::UNIX_EPOCH + Duration::from_secs(DEFAULT_MTIME);
+        assert_eq!(link_meta.modified().unwrap(), fixed);
+        let mem_link = rt.block_on(fs.symlink_metadata("/w/case/l")).unwrap();
+        assert_eq!(mem_link.mtime, fixed);
     }
 }
