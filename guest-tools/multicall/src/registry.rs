@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 
-use crate::adapters::{diffutils, find, grep, sed, sort, uutils};
+use crate::adapters::{cp, diffutils, find, grep, sed, sort, uutils};
 
 /// One command the module provides.
 pub struct Tool {
@@ -58,7 +58,7 @@ pub const TOOLS: &[Tool] = &[
     uutil!("cksum", uu_cksum),
     tool!("cmp", diffutils::cmp_main),
     uutil!("comm", uu_comm),
-    uutil!("cp", uu_cp),
+    tool!("cp", cp::main),
     uutil!("csplit", uu_csplit),
     uutil!("cut", uu_cut),
     uutil!("date", uu_date),

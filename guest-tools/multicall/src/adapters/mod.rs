@@ -3,8 +3,10 @@
 //!
 //! Each upstream family needs a little glue: uucore-based utilities want their
 //! message bundle loaded first, diffutils reports through `ExitCode`, findutils
-//! takes `&[&str]`.
+//! takes `&[&str]`; `cp` and `sort` need care around what WASI lacks (file
+//! modes, threads).
 
+pub mod cp;
 pub mod diffutils;
 pub mod find;
 pub mod grep;
