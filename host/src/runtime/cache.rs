@@ -5,14 +5,23 @@
 //! a millisecond. Artifacts are therefore compiled once and keyed by
 //! everything that makes them valid: the module's bytes, the wasmtime
 //! version and the engine configuration (`precompile_compatibility_hash`).
+//!
+//! Reading and hashing a 14 MB module costs tens of milliseconds, which
+//! would dominate the start of a short-lived process. For modules read from
+//! a file, an index entry therefore maps the file's identity (path, size,
+//! modification and change times, inode) to the artifact key, so a warm
+//! start only stats the file. Anything that rewrites the file changes its
+//! change time, which invalidates the entry.
+//!
 //! Files are written to a temporary name and renamed into place, so
-//! concurrent processes never see half-written artifacts.
+//! concurrent processes never see half-written entries.
 
 use crate::error::{Error, ErrorKind, Result};
 use std::hash::{Hash, Hasher};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use wasmtime::{Engine, Module};
-use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3Default};
 
 /// The default cache directory: `$WASM_AGENT_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/wasm-agent`, else `~/.cache/wasm-agent`, else a
@@ -30,70 +39,198 @@ pub fn default_cache_dir() -> PathBuf {
     std::env::temp_dir().join("wasm-agent-cache")
 }
 
-/// The cache key of `wasm` compiled by `engine`.
-pub(crate) fn artifact_key(engine: &Engine, wasm: &[u8]) -> String {
-    let mut engine_hash = Xxh3Default::new();
-    env!("CARGO_PKG_VERSION").hash(&mut engine_hash);
-    engine
-        .precompile_compatibility_hash()
-        .hash(&mut engine_hash);
-    format!("{:032x}-{:016x}", xxh3_128(wasm), engine_hash.finish())
+/// A compiled module and the commands it provides.
+pub(crate) struct CachedModule {
+    pub(crate) module: Module,
+    pub(crate) commands: Vec<String>,
 }
 
-/// Loads the compiled form of `wasm`, compiling and storing it on a miss.
-/// With no cache directory, compiles in memory every time.
-pub(crate) fn load_module(
-    engine: &Engine,
-    wasm: &[u8],
-    name: &str,
-    cache_dir: Option<&Path>,
-) -> Result<Module> {
-    let invalid = |err: wasmtime::Error| {
-        Error::new(
-            ErrorKind::InvalidModule,
-            format!("cannot compile guest module {name}: {err:?}"),
+/// Compiled modules on disk under one directory.
+pub(crate) struct ArtifactCache<'a> {
+    dir: &'a Path,
+    engine: &'a Engine,
+}
+
+impl<'a> ArtifactCache<'a> {
+    pub(crate) fn new(dir: &'a Path, engine: &'a Engine) -> ArtifactCache<'a> {
+        ArtifactCache { dir, engine }
+    }
+
+    fn engine_hash(&self) -> u64 {
+        let mut hasher = Xxh3Default::new();
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        self.engine
+            .precompile_compatibility_hash()
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// The cache key of `wasm` compiled by this engine.
+    fn key(&self, wasm: &[u8]) -> String {
+        format!("{:032x}-{:016x}", xxh3_128(wasm), self.engine_hash())
+    }
+
+    fn artifact_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.cwasm"))
+    }
+
+    fn commands_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.commands"))
+    }
+
+    /// The index entry for the module file at `path` in its current state.
+    fn index_path(&self, path: &Path) -> Option<PathBuf> {
+        let meta = std::fs::metadata(path).ok()?;
+        let identity = format!(
+            "{}\0{}\0{}.{}\0{}.{}\0{}\0{}\0{:x}",
+            path.canonicalize().ok()?.display(),
+            meta.len(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+            meta.ino(),
+            meta.dev(),
+            self.engine_hash(),
+        );
+        Some(
+            self.dir
+                .join("index")
+                .join(format!("{:016x}", xxh3_64(identity.as_bytes()))),
         )
-    };
-    let Some(dir) = cache_dir else {
-        return Module::new(engine, wasm).map_err(invalid);
-    };
-    let path = dir.join(format!("{}.cwasm", artifact_key(engine, wasm)));
-    if path.exists() {
+    }
+
+    /// Loads the module at `path` without reading it, if this exact file
+    /// was compiled before.
+    pub(crate) fn lookup_file(&self, path: &Path) -> Option<CachedModule> {
+        let key = std::fs::read_to_string(self.index_path(path)?).ok()?;
+        let commands = std::fs::read_to_string(self.commands_path(&key)).ok()?;
+        let module = self.deserialize(&key)?;
+        Some(CachedModule {
+            module,
+            commands: commands.lines().map(str::to_string).collect(),
+        })
+    }
+
+    /// Remembers that the file at `path` holds the module compiled under
+    /// the key of `wasm`.
+    pub(crate) fn record_file(&self, path: &Path, wasm: &[u8]) {
+        if let Some(index) = self.index_path(path) {
+            let _ = store_atomically(&index, self.key(wasm).as_bytes());
+        }
+    }
+
+    fn deserialize(&self, key: &str) -> Option<Module> {
+        let path = self.artifact_path(key);
         // SAFETY: the file is one we wrote with `precompile_module` for an
         // engine with this exact configuration (its name encodes both), and
         // wasmtime checks the header's version and settings again. Nothing
         // else writes into the cache directory.
-        match unsafe { Module::deserialize_file(engine, &path) } {
-            Ok(module) => return Ok(module),
-            // A stale or damaged artifact is rebuilt below.
+        match unsafe { Module::deserialize_file(self.engine, &path) } {
+            Ok(module) => Some(module),
             Err(_) => {
+                // A stale or damaged artifact: rebuilt by the caller.
                 let _ = std::fs::remove_file(&path);
+                None
             }
         }
     }
-    let compiled = engine.precompile_module(wasm).map_err(invalid)?;
-    if let Err(err) = store_atomically(dir, &path, &compiled) {
-        // An unwritable cache costs speed, not correctness.
-        eprintln!(
-            "wasm-agent: warning: cannot write module cache {}: {err}",
-            path.display()
-        );
-        // SAFETY: `compiled` was produced just now by this engine.
-        return unsafe { Module::deserialize(engine, &compiled) }.map_err(invalid);
+
+    /// Loads the compiled form of `wasm`, compiling and storing it on a
+    /// miss; `commands` is stored beside it for [`lookup_file`].
+    pub(crate) fn load(&self, wasm: &[u8], name: &str, commands: &[String]) -> Result<Module> {
+        let key = self.key(wasm);
+        let _ = store_atomically(&self.commands_path(&key), commands.join("\n").as_bytes());
+        if let Some(module) = self.deserialize(&key) {
+            return Ok(module);
+        }
+        let compiled = self
+            .engine
+            .precompile_module(wasm)
+            .map_err(|e| invalid(name, e))?;
+        let path = self.artifact_path(&key);
+        if let Err(err) = store_atomically(&path, &compiled) {
+            // An unwritable cache costs speed, not correctness.
+            eprintln!(
+                "wasm-agent: warning: cannot write module cache {}: {err}",
+                path.display()
+            );
+            // SAFETY: `compiled` was produced just now by this engine.
+            return unsafe { Module::deserialize(self.engine, &compiled) }
+                .map_err(|e| invalid(name, e));
+        }
+        self.deserialize(&key).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Io,
+                format!(
+                    "cannot load the compiled module just written to {}",
+                    path.display()
+                ),
+            )
+        })
     }
-    // SAFETY: as above; the file holds exactly `compiled`.
-    unsafe { Module::deserialize_file(engine, &path) }.map_err(invalid)
 }
 
-fn store_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Compiles `wasm` in memory, without any cache.
+pub(crate) fn compile_uncached(engine: &Engine, wasm: &[u8], name: &str) -> Result<Module> {
+    Module::new(engine, wasm).map_err(|e| invalid(name, e))
+}
+
+fn invalid(name: &str, err: wasmtime::Error) -> Error {
+    Error::new(
+        ErrorKind::InvalidModule,
+        format!("cannot compile guest module {name}: {err:?}"),
+    )
+}
+
+fn store_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("artifact"),
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
         std::process::id()
     ));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WAT: &str = r#"(module (memory (export "memory") 1) (func (export "_start")))"#;
+
+    #[test]
+    fn a_recorded_file_loads_without_being_read_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::default();
+        let cache = ArtifactCache::new(dir.path(), &engine);
+        let module_path = dir.path().join("m.wat");
+        std::fs::write(&module_path, WAT).unwrap();
+
+        assert!(cache.lookup_file(&module_path).is_none());
+        cache
+            .load(WAT.as_bytes(), "m", &["a".into(), "b".into()])
+            .unwrap();
+        cache.record_file(&module_path, WAT.as_bytes());
+        let hit = cache.lookup_file(&module_path).expect("index hit");
+        assert_eq!(hit.commands, ["a", "b"]);
+
+        // Rewriting the file (even with the same bytes) invalidates it.
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::write(&module_path, WAT).unwrap();
+        assert!(cache.lookup_file(&module_path).is_none());
+    }
+
+    #[test]
+    fn a_damaged_artifact_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::default();
+        let cache = ArtifactCache::new(dir.path(), &engine);
+        cache.load(WAT.as_bytes(), "m", &[]).unwrap();
+        let key = cache.key(WAT.as_bytes());
+        std::fs::write(cache.artifact_path(&key), b"garbage").unwrap();
+        assert!(cache.load(WAT.as_bytes(), "m", &[]).is_ok());
+    }
 }

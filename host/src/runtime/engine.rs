@@ -8,6 +8,7 @@
 //! interruption gives cheap deadlines.
 
 use crate::error::{Error, Result};
+use std::num::NonZeroUsize;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
 /// Sizes of the instance pool.
@@ -30,7 +31,8 @@ pub(crate) fn build_engine(pool: PoolSizes) -> Result<Engine> {
     // a wasm backtrace for each one cost ~10% of a short command. Set
     // WASM_AGENT_BACKTRACE=1 to get backtraces when debugging a crashing
     // guest.
-    config.wasm_backtrace(std::env::var_os("WASM_AGENT_BACKTRACE").is_some_and(|v| v == "1"));
+    let backtraces = std::env::var_os("WASM_AGENT_BACKTRACE").is_some_and(|v| v == "1");
+    config.wasm_backtrace_max_frames(backtraces.then(|| NonZeroUsize::new(64).expect("not zero")));
 
     let mut pooling = PoolingAllocationConfig::new();
     pooling

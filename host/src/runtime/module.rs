@@ -1,12 +1,12 @@
 //! Guest modules: where they come from, which commands they provide, and
 //! their `InstancePre`, built once per module for the process lifetime.
 
-use super::cache::load_module;
+use super::cache::{compile_uncached, ArtifactCache};
 use super::StoreState;
 use crate::error::{Error, ErrorKind, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use wasmtime::{Engine, InstancePre, Linker};
+use wasmtime::{Engine, InstancePre, Linker, Module};
 
 /// The custom section in which a multicall module lists its command names,
 /// newline-separated.
@@ -87,34 +87,62 @@ impl GuestModule {
         linker: &Linker<StoreState>,
         cache_dir: Option<&Path>,
     ) -> Result<GuestModule> {
-        let bytes = spec.source.read()?;
         let what = spec.source.describe();
+        let cache = cache_dir.map(|dir| ArtifactCache::new(dir, engine));
+        if let (Some(cache), ModuleSource::File(path)) = (&cache, &spec.source) {
+            if let Some(hit) = cache.lookup_file(path) {
+                let commands = match &spec.commands {
+                    Commands::Single(name) => vec![name.clone()],
+                    Commands::Multicall => hit.commands,
+                };
+                return GuestModule::link(hit.module, commands, linker, &what);
+            }
+        }
+        let bytes = spec.source.read()?;
         let commands = match &spec.commands {
             Commands::Single(name) => vec![name.clone()],
-            Commands::Multicall => {
-                let section = custom_section(&bytes, TOOLS_SECTION).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidModule,
-                        format!(
-                            "guest module {what} has no `{TOOLS_SECTION}` section listing its \
-                             commands; rebuild it with scripts/build-guest-tools.sh"
-                        ),
-                    )
-                })?;
-                String::from_utf8_lossy(section)
-                    .split('\n')
-                    .map(str::trim)
-                    .filter(|name| !name.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            }
+            Commands::Multicall => multicall_commands(&bytes, &what)?,
         };
-        let module = load_module(engine, &bytes, &what, cache_dir)?;
+        let module = match &cache {
+            Some(cache) => cache.load(&bytes, &what, &commands)?,
+            None => compile_uncached(engine, &bytes, &what)?,
+        };
+        if let (Some(cache), ModuleSource::File(path)) = (&cache, &spec.source) {
+            cache.record_file(path, &bytes);
+        }
+        GuestModule::link(module, commands, linker, &what)
+    }
+
+    fn link(
+        module: Module,
+        commands: Vec<String>,
+        linker: &Linker<StoreState>,
+        what: &str,
+    ) -> Result<GuestModule> {
         let pre = linker
             .instantiate_pre(&module)
             .map_err(|err| Error::runtime(format!("cannot link guest module {what}"), err))?;
         Ok(GuestModule { pre, commands })
     }
+}
+
+/// The command names listed in a multicall module's [`TOOLS_SECTION`].
+fn multicall_commands(wasm: &[u8], what: &str) -> Result<Vec<String>> {
+    let section = custom_section(wasm, TOOLS_SECTION).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidModule,
+            format!(
+                "guest module {what} has no `{TOOLS_SECTION}` section listing its \
+                 commands; rebuild it with scripts/build-guest-tools.sh"
+            ),
+        )
+    })?;
+    Ok(String::from_utf8_lossy(section)
+        .split('\n')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// Finds the payload of the custom section `name` in a wasm binary, without

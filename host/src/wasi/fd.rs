@@ -55,11 +55,10 @@ pub(crate) fn fd_fdstat_set_flags<T: WasiView>(
     flags: u32,
 ) -> CallResult {
     let flags = flags as u16;
-    match caller.data_mut().wasi().fds.get_mut(fd)? {
-        Entry::File(file) => file.append = flags & fdflags::APPEND != 0,
-        // Non-blocking mode is accepted and ignored on streams: a guest
-        // waiting on a pipe suspends its task, never the host thread.
-        _ => {}
+    // Non-blocking mode is accepted and ignored on streams: a guest
+    // waiting on a pipe suspends its task, never the host thread.
+    if let Entry::File(file) = caller.data_mut().wasi().fds.get_mut(fd)? {
+        file.append = flags & fdflags::APPEND != 0;
     }
     Ok(())
 }

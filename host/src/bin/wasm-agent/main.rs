@@ -64,7 +64,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> wasm_agent::Result<i32> {
-    let runtime = Runtime::new()?;
+    // One process runs a handful of commands at a time (a pipeline's
+    // stages); a small pool keeps process start fast, since every slot's
+    // guard pages are set up front.
+    let runtime = Runtime::builder().max_concurrent_commands(16).build()?;
     match cli.command {
         Cmd::Tools => {
             let mut out = std::io::stdout().lock();
