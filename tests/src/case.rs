@@ -202,6 +202,15 @@ fn build_case(
     // The case's own files extend (or override) the shared set.
     entries.extend(raw.files);
     let fixture = Fixture::new(entries).map_err(&fail)?;
+    if raw
+        .known_difference
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        return Err(fail(
+            "`known_difference` needs the reason for the difference".into(),
+        ));
+    }
     let stdin = match (raw.stdin, raw.stdin_file) {
         (Some(_), Some(_)) => return Err(fail("give `stdin` or `stdin_file`, not both".into())),
         (Some(text), None) => Some(text.into_bytes()),
@@ -288,6 +297,9 @@ mod tests {
         assert!(escape.unwrap_err().contains("inside the case directory"));
         let typo = parse("[[case]]\nname = \"x\"\nargv = [\"ls\"]\nsort_line = true\n");
         assert!(typo.unwrap_err().contains("sort_line"));
+        let no_reason =
+            parse("[[case]]\nname = \"x\"\nargv = [\"ls\"]\nknown_difference = \" \"\n");
+        assert!(no_reason.unwrap_err().contains("needs the reason"));
     }
 
     #[test]
