@@ -1,5 +1,11 @@
 //! Reading, writing and seeking: `fd_read`, `fd_write`, `fd_pread`,
 //! `fd_pwrite`, `fd_seek`, `fd_tell`.
+//!
+//! Data moves directly between guest memory and the file, pipe or capture:
+//! the guest's buffer is borrowed for the duration of the call (wasm cannot
+//! run meanwhile), so no host buffer is allocated, zeroed or copied. A read
+//! fills the first non-empty iovec only — a short read, which every reader
+//! handles — and a write stops at the first short transfer, as `writev` may.
 
 use super::abi::whence;
 use super::ctx::{WasiCtx, WasiView};
@@ -8,49 +14,39 @@ use super::fd_table::{Entry, InputStream, OutputStream};
 use super::guest_parts;
 use wasmtime::Caller;
 
-/// Largest transfer of one call. Bounds the host buffer a guest can make us
-/// allocate; guests loop on short reads and writes anyway.
-const MAX_IO: usize = 1 << 20;
+/// Largest transfer of one call, so one call cannot hold the guest (or a
+/// pipe) for long.
+const MAX_IO: u32 = 1 << 20;
 
-fn total_len(iovecs: &[(u32, u32)]) -> usize {
-    iovecs
-        .iter()
-        .map(|&(_, len)| len as usize)
-        .sum::<usize>()
-        .min(MAX_IO)
-}
-
-/// Reads up to `len` bytes from `fd` at its cursor (or at `at`).
-async fn read_from(ctx: &mut WasiCtx, fd: u32, len: usize, at: Option<u64>) -> CallResult<Vec<u8>> {
-    if len == 0 {
-        return Ok(Vec::new());
+/// Reads into `buf` from `fd` at its cursor (or at `at`).
+async fn read_into(
+    ctx: &mut WasiCtx,
+    fd: u32,
+    buf: &mut [u8],
+    at: Option<u64>,
+) -> CallResult<usize> {
+    if buf.is_empty() {
+        return Ok(0);
     }
     match (ctx.fds.get_mut(fd)?, at) {
         (Entry::Input(_), Some(_)) => Err(Errno::Spipe.into()),
-        (Entry::Input(InputStream::Empty), None) => Ok(Vec::new()),
+        (Entry::Input(InputStream::Empty), None) => Ok(0),
         (Entry::Input(InputStream::Bytes { data, pos }), None) => {
-            let n = len.min(data.len() - *pos);
-            let out = data[*pos..*pos + n].to_vec();
+            let n = buf.len().min(data.len() - *pos);
+            buf[..n].copy_from_slice(&data[*pos..*pos + n]);
             *pos += n;
-            Ok(out)
+            Ok(n)
         }
-        (Entry::Input(InputStream::Pipe(reader)), None) => {
-            let mut buf = vec![0; len];
-            let n = reader.read(&mut buf).await;
-            buf.truncate(n);
-            Ok(buf)
-        }
+        (Entry::Input(InputStream::Pipe(reader)), None) => Ok(reader.read(buf).await),
         (Entry::File(file), at) => {
             if !file.read {
                 return Err(Errno::Badf.into());
             }
-            let mut buf = vec![0; len];
-            let n = file.file.read_at(&mut buf, at.unwrap_or(file.pos)).await?;
-            buf.truncate(n);
+            let n = file.file.read_at(buf, at.unwrap_or(file.pos)).await?;
             if at.is_none() {
                 file.pos += n as u64;
             }
-            Ok(buf)
+            Ok(n)
         }
         (Entry::Dir(_), _) => Err(Errno::Isdir.into()),
         (Entry::Output(_), _) => Err(Errno::Badf.into()),
@@ -106,11 +102,23 @@ async fn read_impl<T: WasiView>(
     at: Option<u64>,
     nread: u32,
 ) -> CallResult {
-    let iovecs = guest_parts(caller)?.0.iovecs(iovs, iovs_len)?;
-    let data = read_from(caller.data_mut().wasi(), fd, total_len(&iovecs), at).await?;
-    let (mut mem, _) = guest_parts(caller)?;
-    mem.scatter(&iovecs, &data)?;
-    mem.write_u32(nread, data.len() as u32)?;
+    let n = {
+        let (mut mem, ctx) = guest_parts(caller)?;
+        let iovecs = mem.iovecs(iovs, iovs_len)?;
+        match iovecs.into_iter().find(|&(_, len)| len > 0) {
+            Some((ptr, len)) => {
+                let buf = mem.slice_mut(ptr, len.min(MAX_IO))?;
+                read_into(ctx, fd, buf, at).await?
+            }
+            None => {
+                // A zero-length read still checks the descriptor.
+                read_into(ctx, fd, &mut [], at).await?;
+                ctx.fds.get(fd)?;
+                0
+            }
+        }
+    };
+    guest_parts(caller)?.0.write_u32(nread, n as u32)?;
     Ok(())
 }
 
@@ -122,13 +130,29 @@ async fn write_impl<T: WasiView>(
     at: Option<u64>,
     nwritten: u32,
 ) -> CallResult {
-    let data = {
-        let (mem, _) = guest_parts(caller)?;
+    let total = {
+        let (mem, ctx) = guest_parts(caller)?;
+        ctx.fds.get(fd)?;
         let iovecs = mem.iovecs(iovs, iovs_len)?;
-        mem.gather(&iovecs, MAX_IO)?
+        let mut total = 0usize;
+        for (ptr, len) in iovecs {
+            let room = (MAX_IO as usize).saturating_sub(total) as u32;
+            if room == 0 {
+                break;
+            }
+            let data = mem.slice(ptr, len.min(room))?;
+            if data.is_empty() {
+                continue;
+            }
+            let n = write_to(ctx, fd, data, at.map(|offset| offset + total as u64)).await?;
+            total += n;
+            if n < data.len() {
+                break;
+            }
+        }
+        total
     };
-    let n = write_to(caller.data_mut().wasi(), fd, &data, at).await?;
-    guest_parts(caller)?.0.write_u32(nwritten, n as u32)?;
+    guest_parts(caller)?.0.write_u32(nwritten, total as u32)?;
     Ok(())
 }
 

@@ -76,34 +76,6 @@ impl<'a> GuestMemory<'a> {
         }
         Ok(out)
     }
-
-    /// Concatenates the bytes of `ciovec`s, at most `cap` bytes.
-    pub(crate) fn gather(&self, iovecs: &[(u32, u32)], cap: usize) -> Result<Vec<u8>, Errno> {
-        let total: usize = iovecs.iter().map(|&(_, len)| len as usize).sum();
-        let mut out = Vec::with_capacity(total.min(cap));
-        for &(ptr, len) in iovecs {
-            let room = cap - out.len();
-            if room == 0 {
-                break;
-            }
-            let take = (len as usize).min(room) as u32;
-            out.extend_from_slice(self.slice(ptr, take)?);
-        }
-        Ok(out)
-    }
-
-    /// Spreads `data` over `iovec`s in order.
-    pub(crate) fn scatter(&mut self, iovecs: &[(u32, u32)], mut data: &[u8]) -> Result<(), Errno> {
-        for &(ptr, len) in iovecs {
-            if data.is_empty() {
-                break;
-            }
-            let n = (len as usize).min(data.len());
-            self.write(ptr, &data[..n])?;
-            data = &data[n..];
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -122,16 +94,15 @@ mod tests {
     }
 
     #[test]
-    fn scatters_and_gathers_iovecs() {
+    fn iovecs_are_validated_before_use() {
         let mut bytes = vec![0u8; 64];
         let mut mem = GuestMemory::new(&mut bytes);
         mem.write_u32(0, 32).unwrap();
         mem.write_u32(4, 3).unwrap();
-        mem.write_u32(8, 40).unwrap();
-        mem.write_u32(12, 4).unwrap();
-        let iovs = mem.iovecs(0, 2).unwrap();
-        mem.scatter(&iovs, b"abcdef").unwrap();
-        assert_eq!(mem.gather(&iovs, 100).unwrap(), b"abcdef\0");
-        assert_eq!(mem.gather(&iovs, 4).unwrap(), b"abcd");
+        mem.write_u32(8, 60).unwrap();
+        mem.write_u32(12, 8).unwrap();
+        assert_eq!(mem.iovecs(0, 1).unwrap(), [(32, 3)]);
+        assert_eq!(mem.iovecs(0, 2), Err(Errno::Fault));
+        assert_eq!(mem.iovecs(60, 1), Err(Errno::Fault));
     }
 }
