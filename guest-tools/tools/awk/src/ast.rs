@@ -117,6 +117,9 @@ pub enum Expr {
     In(Box<[Expr]>, Var),
     /// `lv = e`
     Assign(Box<LValue>, Box<Expr>),
+    /// `v = v e1 e2 ...` on a plain variable: appended in place when the string is not
+    /// shared, so building a string in a loop is linear.
+    Append(Var, Box<[Expr]>),
     /// `lv op= e`
     AugAssign(ArithOp, Box<LValue>, Box<Expr>),
     /// `++lv`, `lv++`, `--lv`, `lv--`

@@ -297,6 +297,13 @@ impl Infer {
                 self.expr(rhs, ctx)
             }
             Expr::IncDec { lv, .. } => self.lvalue(lv, ctx),
+            Expr::Append(v, parts) => {
+                self.mark(ctx, *v, VarType::Scalar)?;
+                for p in parts.iter_mut() {
+                    self.expr(p, ctx)?;
+                }
+                Ok(())
+            }
             Expr::Cond(a, b, c) => {
                 self.expr(a, ctx)?;
                 self.expr(b, ctx)?;

@@ -5,8 +5,56 @@ use crate::number::{looks_numeric, parse_prefix, push_number};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-/// An immutable, cheaply cloned byte string.
-pub type Str = Rc<[u8]>;
+/// A cheaply cloned byte string. Shared copies are immutable; an unshared one can grow in
+/// place, which turns the common `s = s x` loop from quadratic copying into appends.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Str(Rc<Vec<u8>>);
+
+impl Str {
+    /// The bytes, for appending, if no other value shares them.
+    pub fn get_mut(&mut self) -> Option<&mut Vec<u8>> {
+        Rc::get_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Str {
+    fn borrow(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::hash::Hash for Str {
+    // Must hash like `[u8]`, so maps keyed by `Str` can be searched with byte slices.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_slice().hash(state)
+    }
+}
+
+impl From<&[u8]> for Str {
+    fn from(b: &[u8]) -> Str {
+        Str(Rc::new(b.to_vec()))
+    }
+}
+
+impl From<Vec<u8>> for Str {
+    fn from(v: Vec<u8>) -> Str {
+        Str(Rc::new(v))
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(&self.0))
+    }
+}
 
 /// A scalar value.
 #[derive(Clone, Debug, Default)]
@@ -26,12 +74,12 @@ pub enum Value {
 impl Value {
     /// A string value from bytes.
     pub fn from_bytes(b: &[u8]) -> Value {
-        Value::Str(Rc::from(b))
+        Value::Str(Str::from(b))
     }
 
     /// A numeric-string value (from input) from bytes.
     pub fn strnum(b: &[u8]) -> Value {
-        Value::StrNum(Rc::from(b))
+        Value::StrNum(Str::from(b))
     }
 
     /// The numeric value.
@@ -57,12 +105,12 @@ impl Value {
     /// The string value as a shared string (allocates only for numbers).
     pub fn to_str(&self, convfmt: &[u8]) -> Str {
         match self {
-            Value::Uninit => Rc::from(&b""[..]),
+            Value::Uninit => Str::default(),
             Value::Str(s) | Value::StrNum(s) => s.clone(),
             Value::Num(n) => {
                 let mut v = Vec::new();
                 push_number(&mut v, *n, convfmt);
-                Rc::from(v)
+                Str::from(v)
             }
         }
     }

@@ -8,7 +8,6 @@ use crate::lexer::Builtin;
 use crate::special;
 use crate::text::{char_count, char_len_at, char_prefix_len, chars_before, map_case};
 use crate::value::Value;
-use std::rc::Rc;
 
 impl<'p> Interp<'p> {
     /// Evaluates the built-in call shapes of [`Expr`].
@@ -55,7 +54,7 @@ impl<'p> Interp<'p> {
                     }
                 };
                 if n > 0 {
-                    self.place_set(place, Value::Str(Rc::from(out)))?;
+                    self.place_set(place, Value::Str(crate::value::Str::from(out)))?;
                 }
                 Ok(Value::Num(n as f64))
             }
@@ -88,7 +87,12 @@ impl<'p> Interp<'p> {
                     Some(t) => self.eval_bytes(t)?,
                     None => self.rec.text.clone(),
                 };
-                Ok(Value::Str(Rc::from(gensub(re.get(), &src, &repl, which))))
+                Ok(Value::Str(crate::value::Str::from(gensub(
+                    re.get(),
+                    &src,
+                    &repl,
+                    which,
+                ))))
             }
             Expr::Asort { indices, src, dest } => {
                 let n = self.asort(*indices, *src, *dest)?;
@@ -175,7 +179,7 @@ impl<'p> Interp<'p> {
             Sprintf => {
                 let mut out = Vec::new();
                 self.sprintf_into(args, &mut out)?;
-                Value::Str(Rc::from(out))
+                Value::Str(crate::value::Str::from(out))
             }
             Sin => Value::Num(num(self, 0)?.sin()),
             Cos => Value::Num(num(self, 0)?.cos()),
@@ -222,7 +226,7 @@ impl<'p> Interp<'p> {
             }
             Tolower | Toupper => {
                 let s = self.eval_bytes(&args[0])?;
-                Value::Str(Rc::from(map_case(&s, b == Toupper)))
+                Value::Str(crate::value::Str::from(map_case(&s, b == Toupper)))
             }
             Close => {
                 let s = self.eval_bytes(&args[0])?;
@@ -257,7 +261,7 @@ impl<'p> Interp<'p> {
                     self.eval(e)?;
                 }
                 let t = if t.is_finite() { t as i64 } else { 0 };
-                Value::Str(Rc::from(crate::time::strftime(&fmt, t)))
+                Value::Str(crate::value::Str::from(crate::time::strftime(&fmt, t)))
             }
             Mktime => {
                 let spec = self.eval_bytes(&args[0])?;

@@ -12,7 +12,7 @@ use crate::ere::Regex;
 use crate::fields::FieldRef;
 use crate::number::{itoa, parse_prefix};
 use crate::special;
-use crate::value::{compare, Value};
+use crate::value::{compare, Str, Value};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -119,6 +119,7 @@ impl<'p> Interp<'p> {
             Expr::Plus(a) => Value::Num(self.eval_num(a)?),
             Expr::Arith(..) => Value::Num(self.eval_num(e)?),
             Expr::Concat(_) => self.eval_concat(e)?,
+            Expr::Append(v, parts) => self.append(*v, parts)?,
             Expr::Call { func, args } => self.call(*func, args)?,
             Expr::ArrayArg(_) => {
                 return Err(self.fail("attempt to use an array in a scalar context"))
@@ -190,11 +191,49 @@ impl<'p> Interp<'p> {
         Ok(new)
     }
 
+    /// `v = v parts...`: extends v's string in place when nothing else shares it.
+    #[inline(never)]
+    pub(crate) fn append(&mut self, v: Var, parts: &'p [Expr]) -> R<Value> {
+        let mut tail = Vec::new();
+        for p in parts {
+            self.push_str(p, &mut tail)?;
+        }
+        let slot = match v {
+            Var::Global(g) => &mut self.globals[g as usize],
+            Var::Local(i) => &mut self.stack[self.base + i as usize],
+        };
+        let Cell::Val(val) = slot else {
+            return Err(self.fail("attempt to use an array in a scalar context"));
+        };
+        let s = match std::mem::take(val) {
+            Value::Str(mut s) | Value::StrNum(mut s) => match s.get_mut() {
+                Some(buf) => {
+                    buf.extend_from_slice(&tail);
+                    s
+                }
+                None => {
+                    let mut buf = Vec::with_capacity(s.len() + tail.len());
+                    buf.extend_from_slice(&s);
+                    buf.extend_from_slice(&tail);
+                    Str::from(buf)
+                }
+            },
+            other => {
+                let mut buf = Vec::new();
+                other.push_str(&mut buf, &self.convfmt);
+                buf.extend_from_slice(&tail);
+                Str::from(buf)
+            }
+        };
+        *val = Value::Str(s.clone());
+        Ok(Value::Str(s))
+    }
+
     #[inline(never)]
     fn eval_concat(&mut self, e: &'p Expr) -> R<Value> {
         let mut buf = Vec::new();
         self.push_str(e, &mut buf)?;
-        Ok(Value::Str(Rc::from(buf)))
+        Ok(Value::Str(crate::value::Str::from(buf)))
     }
 
     /// Evaluates to a number.

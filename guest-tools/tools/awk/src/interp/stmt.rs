@@ -207,6 +207,8 @@ impl<'p> Interp<'p> {
                 let v = self.eval(rhs)?;
                 self.assign(lv, v)
             }
+            // The returned copy is dropped at once, so the string stays unshared.
+            Expr::Append(v, parts) => self.append(*v, parts).map(|_| ()),
             _ => self.eval(e).map(|_| ()),
         }
     }

@@ -59,6 +59,19 @@ impl Parser<'_> {
         self.opt_newlines()?;
         let rhs = self.expr(no_gt)?;
         let lv = to_lvalue(lhs).map_err(|_| self.error_near())?;
+        if let (None, LValue::Var(v), Expr::Concat(parts)) = (op, &lv, &rhs) {
+            let plain = match v {
+                Var::Global(g) => *g >= special::COUNT,
+                Var::Local(_) => true,
+            };
+            if plain && parts.len() >= 2 && matches!(&parts[0], Expr::Var(first) if first == v) {
+                let Expr::Concat(parts) = rhs else {
+                    unreachable!("matched above")
+                };
+                let rest: Vec<Expr> = parts.into_vec().into_iter().skip(1).collect();
+                return Ok(Expr::Append(*v, rest.into()));
+            }
+        }
         Ok(match op {
             None => Expr::Assign(Box::new(lv), Box::new(rhs)),
             Some(op) => Expr::AugAssign(op, Box::new(lv), Box::new(rhs)),
@@ -368,7 +381,7 @@ impl Parser<'_> {
             }
             Tok::Str(s) => {
                 self.advance()?;
-                Ok(Expr::Str(Rc::from(s)))
+                Ok(Expr::Str(crate::value::Str::from(s)))
             }
             Tok::Div | Tok::DivAssign => self.regex_literal(),
             Tok::Dollar => {

@@ -44,4 +44,7 @@ pub const CASES: &[Case] = &[
     t("exprs/nan_inf_output", &["BEGIN { x = -log(0); print x, -x }"], "", "+inf -inf\n").idef(),
     t("exprs/octal_and_hex_constants", &["BEGIN { print 017, 0x1F, 08, 010 + 0 }"], "", "15 31 8 8\n").idef(),
     t("exprs/octal_not_in_input", &["{ print $1 + 0 }"], "010\n", "10\n"),
+    t("exprs/append_keeps_copies_apart", &["BEGIN { s = \"a\"; t = s; s = s \"b\"; print s, t; x = 5; x = x \"y\"; print x; u = u \"z\" u; print u; s = s s; print s }"], "", "ab a\n5y\nz\nabab\n"),
+    t("exprs/append_builds_long_string", &["{ s = s \",\" $1 } END { print length(s), substr(s, 1, 6) }"], "a\nb\nc\n", "6 ,a,b,c\n"),
+    t("exprs/append_in_function_local", &["function j(n,   s, i) { for (i = 1; i <= n; i++) s = s i; return s } BEGIN { print j(5), j(3) }"], "", "12345 123\n"),
 ];
