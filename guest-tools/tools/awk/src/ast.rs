@@ -120,6 +120,9 @@ pub enum Expr {
     /// `v = v e1 e2 ...` on a plain variable: appended in place when the string is not
     /// shared, so building a string in a loop is linear.
     Append(Var, Box<[Expr]>),
+    /// `a[k] = a[k] e1 e2 ...` with the same simple subscript on both sides: appended in
+    /// place, like [`Expr::Append`] (the group-by idiom `a[$1] = a[$1] "," $2`).
+    AppendElem(Var, Box<[Expr]>, Box<[Expr]>),
     /// `lv op= e`
     AugAssign(ArithOp, Box<LValue>, Box<Expr>),
     /// `++lv`, `lv++`, `--lv`, `lv--`

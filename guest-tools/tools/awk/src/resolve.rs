@@ -297,6 +297,13 @@ impl Infer {
                 self.expr(rhs, ctx)
             }
             Expr::IncDec { lv, .. } => self.lvalue(lv, ctx),
+            Expr::AppendElem(v, keys, parts) => {
+                self.mark(ctx, *v, VarType::Array)?;
+                for p in keys.iter_mut().chain(parts.iter_mut()) {
+                    self.expr(p, ctx)?;
+                }
+                Ok(())
+            }
             Expr::Append(v, parts) => {
                 self.mark(ctx, *v, VarType::Scalar)?;
                 for p in parts.iter_mut() {

@@ -120,6 +120,7 @@ impl<'p> Interp<'p> {
             Expr::Arith(..) => Value::Num(self.eval_num(e)?),
             Expr::Concat(_) => self.eval_concat(e)?,
             Expr::Append(v, parts) => self.append(*v, parts)?,
+            Expr::AppendElem(v, keys, parts) => self.append_elem(*v, keys, parts)?,
             Expr::Call { func, args } => self.call(*func, args)?,
             Expr::ArrayArg(_) => {
                 return Err(self.fail("attempt to use an array in a scalar context"))
@@ -205,28 +206,29 @@ impl<'p> Interp<'p> {
         let Cell::Val(val) = slot else {
             return Err(self.fail("attempt to use an array in a scalar context"));
         };
-        let s = match std::mem::take(val) {
-            Value::Str(mut s) | Value::StrNum(mut s) => match s.get_mut() {
-                Some(buf) => {
-                    buf.extend_from_slice(&tail);
-                    s
-                }
-                None => {
-                    let mut buf = Vec::with_capacity(s.len() + tail.len());
-                    buf.extend_from_slice(&s);
-                    buf.extend_from_slice(&tail);
-                    Str::from(buf)
-                }
-            },
-            other => {
-                let mut buf = Vec::new();
-                other.push_str(&mut buf, &self.convfmt);
-                buf.extend_from_slice(&tail);
-                Str::from(buf)
-            }
-        };
+        let s = append_to(std::mem::take(val), &tail, &self.convfmt);
         *val = Value::Str(s.clone());
         Ok(Value::Str(s))
+    }
+
+    /// `a[k] = a[k] parts...`: extends the element's string in place when unshared.
+    #[inline(never)]
+    pub(crate) fn append_elem(&mut self, v: Var, keys: &'p [Expr], parts: &'p [Expr]) -> R<Value> {
+        let mut tail = Vec::new();
+        for p in parts {
+            self.push_str(p, &mut tail)?;
+        }
+        let key = self.key(keys)?;
+        let arr = self.arr(v)?;
+        let result = {
+            let mut a = arr.borrow_mut();
+            let val = a.get_or_create(&key);
+            let s = append_to(std::mem::take(val), &tail, &self.convfmt);
+            *val = Value::Str(s.clone());
+            s
+        };
+        self.give_back_key(key);
+        Ok(Value::Str(result))
     }
 
     #[inline(never)]
@@ -540,6 +542,30 @@ impl<'p> Interp<'p> {
                 let src = self.eval_bytes(e)?;
                 Ok(ReRef::Dynamic(self.dynamic_regex(&src)?))
             }
+        }
+    }
+}
+
+/// The string of `v` followed by `tail`, reusing `v`'s buffer when it is not shared.
+fn append_to(v: Value, tail: &[u8], convfmt: &[u8]) -> Str {
+    match v {
+        Value::Str(mut s) | Value::StrNum(mut s) => match s.get_mut() {
+            Some(buf) => {
+                buf.extend_from_slice(tail);
+                s
+            }
+            None => {
+                let mut buf = Vec::with_capacity(s.len() + tail.len());
+                buf.extend_from_slice(&s);
+                buf.extend_from_slice(tail);
+                Str::from(buf)
+            }
+        },
+        other => {
+            let mut buf = Vec::new();
+            other.push_str(&mut buf, convfmt);
+            buf.extend_from_slice(tail);
+            Str::from(buf)
         }
     }
 }

@@ -209,6 +209,7 @@ impl<'p> Interp<'p> {
             }
             // The returned copy is dropped at once, so the string stays unshared.
             Expr::Append(v, parts) => self.append(*v, parts).map(|_| ()),
+            Expr::AppendElem(v, keys, parts) => self.append_elem(*v, keys, parts).map(|_| ()),
             _ => self.eval(e).map(|_| ()),
         }
     }

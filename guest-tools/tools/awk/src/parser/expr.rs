@@ -23,6 +23,22 @@ pub(super) fn to_lvalue(e: Expr) -> Result<LValue, Expr> {
     }
 }
 
+/// Whether two subscript lists are the same side-effect-free expressions, so `a[k]` on
+/// both sides of an assignment names one element.
+fn same_keys(a: &[Expr], b: &[Expr]) -> bool {
+    fn same(x: &Expr, y: &Expr) -> bool {
+        match (x, y) {
+            (Expr::Num(p), Expr::Num(q)) => p == q,
+            (Expr::Str(p), Expr::Str(q)) => p == q,
+            (Expr::Var(p), Expr::Var(q)) => p == q,
+            (Expr::Nf, Expr::Nf) => true,
+            (Expr::Field(p), Expr::Field(q)) => same(p, q),
+            _ => false,
+        }
+    }
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+}
+
 fn is_lvalue(e: &Expr) -> bool {
     matches!(
         e,
@@ -59,6 +75,17 @@ impl Parser<'_> {
         self.opt_newlines()?;
         let rhs = self.expr(no_gt)?;
         let lv = to_lvalue(lhs).map_err(|_| self.error_near())?;
+        if let (None, LValue::Index(v, keys), Expr::Concat(parts)) = (op, &lv, &rhs) {
+            let same = parts.len() >= 2
+                && matches!(&parts[0], Expr::Index(v2, k2) if v2 == v && same_keys(keys, k2));
+            if same {
+                let (LValue::Index(v, keys), Expr::Concat(parts)) = (lv, rhs) else {
+                    unreachable!("matched above")
+                };
+                let rest: Vec<Expr> = parts.into_vec().into_iter().skip(1).collect();
+                return Ok(Expr::AppendElem(v, keys, rest.into()));
+            }
+        }
         if let (None, LValue::Var(v), Expr::Concat(parts)) = (op, &lv, &rhs) {
             let plain = match v {
                 Var::Global(g) => *g >= special::COUNT,

@@ -25,4 +25,6 @@ pub const CASES: &[Case] = &[
     t("arrays/argv_argc", &["BEGIN { print ARGC; for (i = 0; i < ARGC; i++) print ARGV[i] }", "x", "y=1"], "", "3\nawk\nx\ny=1\n").not_gawk(),
     t("arrays/argv_modified_in_begin", &["BEGIN { ARGV[1] = \"$DIR/b\" } { print }", "$DIR/a"], "", "from b\n").files(&[("a", "from a\n"), ("b", "from b\n")]),
     t("arrays/argc_reduced_reads_stdin", &["BEGIN { ARGC = 1 } { print \"stdin:\", $0 }", "$DIR/nonexistent"], "x\n", "stdin: x\n"),
+    t("arrays/group_concat_idiom", &["{ a[$1] = a[$1] \",\" $2 } END { print a[\"x\"], a[\"y\"] }"], "x 1\ny 2\nx 3\n", ",1,3 ,2\n"),
+    t("arrays/element_append_keeps_copies_apart", &["BEGIN { a[\"k\"] = \"x\"; b = a[\"k\"]; a[\"k\"] = a[\"k\"] \"y\"; print a[\"k\"], b; a[1] = 5; a[1] = a[1] \"z\"; print a[1]; a[2] = a[2] \"q\" a[2]; print a[2] }"], "", "xy x\n5z\nq\n"),
 ];
