@@ -231,7 +231,10 @@ pub trait Vfs: Send + Sync + fmt::Debug {
     async fn read_dir(&self, path: &str) -> VfsResult<Vec<DirEntry>>;
 
     /// Opens (and maybe creates) the regular file at `path`. Opening a
-    /// directory fails with `EISDIR`.
+    /// directory fails with `EISDIR` (`EEXIST` with `create_new`, as on
+    /// Linux). As on Linux, `O_RDONLY` is 0: options with neither `read`
+    /// nor `write` give a read-only handle, and `create`/`truncate` work
+    /// without `write`.
     async fn open(&self, path: &str, options: OpenOptions) -> VfsResult<Arc<dyn VfsFile>>;
 
     /// Creates one directory; the parent must exist (`mkdir`).

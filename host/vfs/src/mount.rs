@@ -154,7 +154,10 @@ impl MountFs {
             route.fs.symlink_metadata(route.inner).await
         };
         match result {
+            // A path that leads to a mount point is a directory, whatever
+            // (if anything) the filesystem below has there.
             Err(e) if is_missing(&e) && self.holds_mount(path) => Ok(self.virtual_dir(path)),
+            Ok(meta) if !meta.is_dir() && self.holds_mount(path) => Ok(self.virtual_dir(path)),
             other => other.map_err(|e| e.under_mount(route.mount)),
         }
     }

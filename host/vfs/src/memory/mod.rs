@@ -12,7 +12,10 @@
 //! two trees share every trie node, inode and byte buffer; a modification
 //! copies only the trie path to the inode it touches (a handful of nodes of
 //! 16–32 slots), the inode record itself, and — for a write — the file's
-//! contents, once. A 100k-file tree forks in well under a microsecond.
+//! contents, once. Measured (`tests/all/measure.rs`, release build): a fork
+//! of a 100k-file tree takes ~0.1 µs and 104 heap bytes, the first write to
+//! a file in that fork ~10 µs and 3 KiB; an idle `MemFs::new()` holds about
+//! 1 KiB.
 //!
 //! # Why an inode table instead of a tree of nodes
 //!
@@ -164,9 +167,9 @@ impl MemFs {
     }
 
     fn lock(&self) -> MutexGuard<'_, Core> {
-        // A panic inside a critical section cannot leave the persistent tree
-        // half-updated in a way later calls trip over (every change is
-        // applied through `Tree::update`), so poisoning is ignored.
+        // A panic inside a critical section is a bug, and may at worst
+        // leak an inode; carrying on beats failing every later call of
+        // every handle and sandbox sharing this filesystem.
         self.core.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
