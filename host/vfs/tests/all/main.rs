@@ -2,6 +2,7 @@
 //!
 //! - `agreement`: property tests; every backend and composition behaves
 //!   like Linux (a host directory is the oracle) on random operations.
+//! - `concurrent`: many tasks on one filesystem at once.
 //! - `fork`: forks and snapshots are isolated in both directions.
 //! - `escape`: nothing reaches outside a `HostDirFs` root.
 //! - `quota`: byte quotas of `MemFs` and overlays.
@@ -10,6 +11,7 @@
 //!   (`cargo test --release -p wasm-agent-vfs --test all measure -- --ignored --nocapture`).
 
 mod agreement;
+mod concurrent;
 mod escape;
 mod fork;
 mod measure;
