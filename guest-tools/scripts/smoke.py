@@ -111,8 +111,9 @@ CASES = [
     case(["sed", "-i", "s/deep/shallow/", "sub/deep.txt"], "", check=file_is("work/sub/deep.txt", b"shallow\n")),
     case(["find", ".", "-name", "deep.txt"], "./sub/deep.txt\n"),
     case(["find", "sub", "-type", "f"], "sub/deep.txt\n"),
-    # findutils 0.11 reports walk errors its own way (GNU: "find: 'nope': ...").
-    case(["find", "nope"], "", 1, "Error: nope: No such file or directory"),
+    case(["find", "nope"], "", 1, "find: 'nope': No such file or directory\n"),
+    case(["find", "nope", "sub", "-type", "f"], "sub/deep.txt\n", 1, "find: 'nope': No such file or directory\n"),
+    case(["find", "-L", "sub", "-name", "*.txt"], "sub/deep.txt\n"),
     case(["diff", "a.txt", "b.txt"], A_B_DIFF, 1),
     case(["diff", "a.txt", "a.txt"], "", 0),
     case(["diff", "-u", "a.txt", "nope"], "", 2, "diff: nope: No such file or directory"),
