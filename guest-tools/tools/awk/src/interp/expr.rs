@@ -17,6 +17,10 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+/// Largest field number that may be assigned (or NF set to): creating more fields than
+/// this would only exhaust memory.
+pub(crate) const MAX_FIELDS: usize = 1_000_000;
+
 /// An lvalue whose subscripts have been evaluated, so it can be read and written once each.
 pub(crate) enum Place {
     Var(Var),
@@ -515,6 +519,11 @@ impl<'p> Interp<'p> {
                 self.rec.reset();
             }
             Place::Field(i) => {
+                if i > MAX_FIELDS {
+                    return Err(self.fail(format!(
+                        "assignment to field {i}: more than {MAX_FIELDS} fields"
+                    )));
+                }
                 self.rec.set_field(i, v, &self.fs, &self.ofs, &self.convfmt);
             }
             Place::Elem(a, k) => {

@@ -315,6 +315,12 @@ impl<'p> Interp<'p> {
                     )));
                 }
                 let n = n as usize;
+                if n > expr::MAX_FIELDS {
+                    return Err(self.fail(format!(
+                        "NF set to {n}: more than {} fields",
+                        expr::MAX_FIELDS
+                    )));
+                }
                 self.rec.set_nf(n, &self.fs, &self.ofs, &self.convfmt);
             }
             special::NR => self.nr = val.to_num().trunc(),

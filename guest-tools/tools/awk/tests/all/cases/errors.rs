@@ -123,4 +123,12 @@ pub const CASES: &[Case] = &[
     )
     .status(2)
     .not_gawk(),
+    t(
+        "errors/huge_field_assignment",
+        &["BEGIN { $100000000 = 1; print \"not reached\" }"],
+        "",
+        "",
+    )
+    .status(2)
+    .not_gawk(),
 ];
