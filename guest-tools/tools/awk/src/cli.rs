@@ -154,6 +154,16 @@ fn usage_error(msg: String) -> Error {
     )))
 }
 
+/// The error for a `-v` argument that is not an assignment, as gawk words and ranks
+/// it: without `=` it is a usage error (status 1), with a bad name a fatal one (2).
+fn bad_assignment(arg: &[u8]) -> Error {
+    let arg = String::from_utf8_lossy(arg);
+    match arg.split_once('=') {
+        None => usage_error(format!("`{arg}' argument to `-v' not in `var=value' form")),
+        Some((name, _)) => Error::runtime(0, format!("`{name}' is not a legal variable name")),
+    }
+}
+
 /// The value of an option given either attached (`-Ffs`) or as the next argument.
 fn option_value(
     args: &[Vec<u8>],
@@ -199,12 +209,7 @@ pub fn parse_args(args: &[Vec<u8>]) -> Result<Command, Error> {
                 let v = option_value(args, &mut i, &a[2..], "v")?;
                 match split_assignment(&v) {
                     Some((name, value)) => assigns.push((name.to_string(), value.to_vec())),
-                    None => {
-                        return Err(usage_error(format!(
-                            "invalid -v argument `{}': expected var=value",
-                            String::from_utf8_lossy(&v)
-                        )))
-                    }
+                    None => return Err(bad_assignment(&v)),
                 }
             }
             b'f' => {
@@ -293,7 +298,10 @@ mod tests {
         assert_eq!(o.assigns[0].1, b"t");
         assert!(parse_args(&args(&["-q", "1"])).is_err());
         assert!(parse_args(&args(&[])).is_err());
-        assert!(parse_args(&args(&["-v", "1x=2", "1"])).is_err());
+        let status = |a: &[&str]| parse_args(&args(a)).err().map(|e| e.exit_status());
+        assert_eq!(status(&["-v", "1x=2", "1"]), Some(2));
+        assert_eq!(status(&["-v", "x", "1"]), Some(1));
+        assert_eq!(status(&["-q", "1"]), Some(1));
     }
 
     #[test]

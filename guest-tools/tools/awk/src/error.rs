@@ -6,9 +6,10 @@ use std::fmt;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// Bad command line (unknown option, missing program).
+    /// Bad command line (unknown option, missing program); exit status 1.
     Usage(String),
-    /// The program text does not parse.
+    /// The program text does not parse, or breaks a rule gawk checks while parsing
+    /// (`next` in BEGIN, a function name used as a variable); exit status 1.
     Syntax {
         /// `cmd. line` or the `-f` file name.
         source: String,
@@ -17,7 +18,9 @@ pub enum ErrorKind {
         /// What the parser found.
         msg: String,
     },
-    /// A fatal error while running the program (division by zero, bad regex, ...).
+    /// A fatal error (gawk's `fatal:`), exit status 2: found while running the program
+    /// (division by zero, bad dynamic regex, ...) or while checking it before the run
+    /// (a function called but never defined, a scalar used as an array, a bad `-v` name).
     Runtime {
         /// Line of the statement being executed, when known.
         line: usize,
@@ -58,13 +61,13 @@ impl Error {
         &self.kind
     }
 
-    /// Exit status for this error: 2 for everything, as gawk and mawk do.
+    /// Exit status for this error, as gawk 5.2 (the conformance oracle) reports it:
+    /// 1 for usage and syntax errors (gawk's `usage(EXIT_FAILURE)` and parse errors),
+    /// 2 for fatal errors. mawk uses 2 for all of them.
     pub fn exit_status(&self) -> i32 {
         match self.kind {
-            ErrorKind::Usage(_)
-            | ErrorKind::Syntax { .. }
-            | ErrorKind::Runtime { .. }
-            | ErrorKind::Io { .. } => 2,
+            ErrorKind::Usage(_) | ErrorKind::Syntax { .. } => 1,
+            ErrorKind::Runtime { .. } | ErrorKind::Io { .. } => 2,
         }
     }
 }

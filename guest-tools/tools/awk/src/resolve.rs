@@ -125,13 +125,14 @@ impl Infer {
             }
             _ => String::new(),
         };
+        // gawk finds these while parsing too, but reports them as fatal (status 2).
         if wanted == VarType::Array {
-            err_at(
+            Error::runtime(
                 self.line,
                 format!("can't use scalar `{name}'{place} as an array"),
             )
         } else {
-            err_at(
+            Error::runtime(
                 self.line,
                 format!("can't use array `{name}'{place} in a scalar context"),
             )
@@ -428,7 +429,8 @@ impl Infer {
                 Expr::ArrayArg(_) => {}
                 other => {
                     if self.rewrite && self.params[func][i] == VarType::Array {
-                        return Err(err_at(
+                        // Fatal in gawk (status 2), like the conflicts above.
+                        return Err(Error::runtime(
                             self.line,
                             format!(
                                 "function `{}': argument {} must be an array",

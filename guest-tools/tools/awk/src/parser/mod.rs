@@ -36,11 +36,11 @@ pub fn parse_program(sources: &[Source], warnings: &mut Vec<String>) -> Result<P
     }
     for f in &p.prog.funcs {
         if !f.defined {
-            return Err(Error::new(ErrorKind::Syntax {
-                source: String::new(),
-                line: 0,
-                msg: format!("function `{}' called but never defined", f.name),
-            }));
+            // gawk reports this as fatal (status 2), not as a syntax error.
+            return Err(Error::runtime(
+                0,
+                format!("function `{}' called but never defined", f.name),
+            ));
         }
     }
     // A function name used as a variable or parameter is an error (gawk: fatal).
