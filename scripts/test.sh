@@ -13,6 +13,21 @@ cd "$ROOT"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
+log "test prerequisites"
+# GNU awk is the oracle of the awk conformance cases (Debian's default awk is
+# mawk). Installed from the distribution's packages when missing.
+if ! command -v gawk >/dev/null; then
+    if command -v apt-get >/dev/null; then
+        sudo_cmd=()
+        ((EUID == 0)) || sudo_cmd=(sudo)
+        "${sudo_cmd[@]}" apt-get install -y -qq gawk >/dev/null ||
+            { "${sudo_cmd[@]}" apt-get update -qq && "${sudo_cmd[@]}" apt-get install -y -qq gawk; }
+    else
+        echo "test.sh: GNU awk (gawk) is needed as the awk oracle; install it" >&2
+        exit 1
+    fi
+fi
+
 log "guest tools"
 scripts/build-guest-tools.sh
 

@@ -11,7 +11,7 @@ use crate::runtime::{Command, Limits, Runtime};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 use wasm_agent_vfs::path::{join_normalized, split_parent};
-use wasm_agent_vfs::{Errno, MemFs, Vfs};
+use wasm_agent_vfs::{DevFs, Errno, MemFs, MountFs, Vfs};
 
 /// What [`Sandbox::stat`] tells about a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,8 @@ impl Sandbox {
         SandboxBuilder {
             runtime: runtime.clone(),
             fs: None,
-            quota: None,
+            quota: Some(DEFAULT_QUOTA),
+            dev: true,
             cwd: "/".to_string(),
             env: Vec::new(),
             limits: None,
@@ -321,12 +322,26 @@ impl Sandbox {
     }
 }
 
+/// The byte quota of a sandbox's default in-memory filesystem: generous for
+/// any agent's work, but a runaway command cannot eat the host's memory.
+pub const DEFAULT_QUOTA: u64 = 4 << 30;
+
+/// `fs` with [`DevFs`] mounted at `/dev`.
+fn with_dev(fs: Arc<dyn Vfs>) -> Arc<dyn Vfs> {
+    let mut mounts = MountFs::new(fs);
+    mounts
+        .mount("/dev", DevFs::shared())
+        .expect("a fresh MountFs has nothing mounted at /dev");
+    Arc::new(mounts)
+}
+
 /// Configures a [`Sandbox`].
 #[derive(Debug)]
 pub struct SandboxBuilder {
     runtime: Runtime,
     fs: Option<Arc<dyn Vfs>>,
     quota: Option<u64>,
+    dev: bool,
     cwd: String,
     env: Vec<(String, String)>,
     limits: Option<Limits>,
@@ -340,10 +355,18 @@ impl SandboxBuilder {
     }
 
     /// A byte quota for the default in-memory filesystem; writes past it
-    /// fail with `ENOSPC`. Default: none. Ignored when [`fs`](Self::fs) is
-    /// set (give that filesystem its own quota).
-    pub fn quota(&mut self, bytes: u64) -> &mut Self {
-        self.quota = Some(bytes);
+    /// fail with `ENOSPC`. `None` means unlimited. Default:
+    /// [`DEFAULT_QUOTA`]. Ignored when [`fs`](Self::fs) is set (give that
+    /// filesystem its own quota).
+    pub fn quota(&mut self, bytes: impl Into<Option<u64>>) -> &mut Self {
+        self.quota = bytes.into();
+        self
+    }
+
+    /// Whether `/dev` (`null`, `zero`, `urandom`, `stdin`…, see
+    /// [`DevFs`]) is mounted over the filesystem. Default: true.
+    pub fn dev(&mut self, enable: bool) -> &mut Self {
+        self.dev = enable;
         self
     }
 
@@ -374,6 +397,7 @@ impl SandboxBuilder {
             (None, Some(quota)) => Arc::new(MemFs::with_quota(quota)),
             (None, None) => Arc::new(MemFs::new()),
         };
+        let fs = if self.dev { with_dev(fs) } else { fs };
         let cwd = join_normalized("/", &self.cwd).unwrap_or_else(|_| "/".to_string());
         Sandbox {
             runtime: self.runtime.clone(),

@@ -13,6 +13,16 @@ use tokio::io::AsyncWriteExt;
 /// uutils `ls` in `~/.cargo/bin`) never becomes the oracle.
 pub const NATIVE_PATH: &str = "/usr/bin:/bin";
 
+/// The native program that is the oracle for the sandbox tool `name`.
+/// `awk` is GNU awk explicitly: Debian's default `awk` is mawk, whose
+/// output differs where POSIX leaves room (scripts/test.sh installs gawk).
+fn oracle(name: &str) -> &str {
+    match name {
+        "awk" => "gawk",
+        other => other,
+    }
+}
+
 /// How long one native command may run before it is killed.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -36,7 +46,8 @@ async fn run_one(
     home: &Path,
     stdin: Option<&[u8]>,
 ) -> std::io::Result<StepOutput> {
-    let mut command = tokio::process::Command::new(&argv[0]);
+    let program = oracle(&argv[0]);
+    let mut command = tokio::process::Command::new(program);
     command
         .args(&argv[1..])
         .current_dir(cwd)
@@ -54,7 +65,7 @@ async fn run_one(
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = command.spawn().map_err(|e| {
-        std::io::Error::new(e.kind(), format!("cannot run native `{}`: {e}", argv[0]))
+        std::io::Error::new(e.kind(), format!("cannot run native `{program}` (the oracle for `{}`): {e}", argv[0]))
     })?;
     if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
         let bytes = bytes.to_vec();

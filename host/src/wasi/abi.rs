@@ -5,10 +5,6 @@
 pub mod filetype {
     /// The type of the descriptor or file is unknown (used for pipes).
     pub const UNKNOWN: u8 = 0;
-    /// A character device (a terminal); never reported, so guests never
-    /// believe they are writing to a tty.
-    #[allow(dead_code, reason = "documents the value we deliberately never use")]
-    pub const CHARACTER_DEVICE: u8 = 2;
     /// A directory.
     pub const DIRECTORY: u8 = 3;
     /// A regular file.

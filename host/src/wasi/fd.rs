@@ -32,7 +32,10 @@ pub(crate) fn fd_fdstat_get<T: WasiView>(
     let (kind, flags, base) = match ctx.fds.get(fd)? {
         // Streams report no seek/tell rights and never the character-device
         // type, so guests do not mistake them for terminals.
-        Entry::Input(_) | Entry::Output(_) => (filetype::UNKNOWN, 0, rights::STREAM),
+        // (`get` looks through aliases, so `Alias` is never seen here.)
+        Entry::Input(_) | Entry::Output(_) | Entry::Alias(_) => {
+            (filetype::UNKNOWN, 0, rights::STREAM)
+        }
         Entry::File(file) => (
             filetype::REGULAR_FILE,
             if file.append { fdflags::APPEND } else { 0 },
@@ -85,7 +88,7 @@ pub(crate) async fn fd_filestat_get<T: WasiView>(
             let path = dir.path.clone();
             Some(ctx.fs.metadata(&path).await?)
         }
-        Entry::Input(_) | Entry::Output(_) => None,
+        Entry::Input(_) | Entry::Output(_) | Entry::Alias(_) => None,
     };
     let (mut mem, _) = guest_parts(caller)?;
     match meta {
@@ -123,7 +126,7 @@ pub(crate) async fn fd_filestat_set_times<T: WasiView>(
             let path = dir.path.clone();
             ctx.fs.set_times(&path, atime, mtime, true).await?
         }
-        Entry::Input(_) | Entry::Output(_) => return Err(Errno::Badf.into()),
+        Entry::Input(_) | Entry::Output(_) | Entry::Alias(_) => return Err(Errno::Badf.into()),
     }
     Ok(())
 }

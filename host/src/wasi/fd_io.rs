@@ -49,7 +49,7 @@ async fn read_into(
             Ok(n)
         }
         (Entry::Dir(_), _) => Err(Errno::Isdir.into()),
-        (Entry::Output(_), _) => Err(Errno::Badf.into()),
+        (Entry::Output(_) | Entry::Alias(_), _) => Err(Errno::Badf.into()),
     }
 }
 
@@ -90,7 +90,7 @@ pub(super) async fn write_to(
                 }
             }
         }
-        (Entry::Dir(_) | Entry::Input(_), _) => Err(Errno::Badf.into()),
+        (Entry::Dir(_) | Entry::Input(_) | Entry::Alias(_), _) => Err(Errno::Badf.into()),
     }
 }
 

@@ -47,6 +47,9 @@ pub(crate) enum Entry {
     Output(OutputStream),
     File(OpenFile),
     Dir(OpenDir),
+    /// Another descriptor under a second number: what opening
+    /// `/dev/stdout` or `/dev/fd/N` gives. Never points at an alias.
+    Alias(u32),
 }
 
 impl Entry {
@@ -113,18 +116,38 @@ impl FdTable {
         self.entries[fd] = Some(entry);
     }
 
-    pub(crate) fn get(&self, fd: u32) -> Result<&Entry, Errno> {
+    fn slot(&self, fd: u32) -> Result<&Entry, Errno> {
         self.entries
             .get(fd as usize)
             .and_then(Option::as_ref)
             .ok_or(Errno::Badf)
     }
 
+    /// The descriptor `fd` refers to, looking through an alias.
+    fn target(&self, fd: u32) -> Result<u32, Errno> {
+        match self.slot(fd)? {
+            Entry::Alias(to) => Ok(*to),
+            _ => Ok(fd),
+        }
+    }
+
+    pub(crate) fn get(&self, fd: u32) -> Result<&Entry, Errno> {
+        self.slot(self.target(fd)?)
+    }
+
     pub(crate) fn get_mut(&mut self, fd: u32) -> Result<&mut Entry, Errno> {
+        let fd = self.target(fd)?;
         self.entries
             .get_mut(fd as usize)
             .and_then(Option::as_mut)
             .ok_or(Errno::Badf)
+    }
+
+    /// A new descriptor for whatever `fd` refers to.
+    pub(crate) fn alias(&mut self, fd: u32) -> Result<u32, Errno> {
+        let target = self.target(fd)?;
+        self.slot(target)?;
+        self.insert(Entry::Alias(target))
     }
 
     /// Removes and returns the entry at `fd`.
@@ -140,7 +163,7 @@ impl FdTable {
         match self.get_mut(fd)? {
             Entry::File(file) => Ok(file),
             Entry::Dir(_) => Err(Errno::Isdir),
-            Entry::Input(_) | Entry::Output(_) => Err(Errno::Spipe),
+            Entry::Input(_) | Entry::Output(_) | Entry::Alias(_) => Err(Errno::Spipe),
         }
     }
 
@@ -154,8 +177,21 @@ impl FdTable {
 
     /// Moves the entry at `from` to `to`, closing whatever `to` held.
     pub(crate) fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
-        self.get(to)?;
+        self.slot(to)?;
+        self.slot(from)?;
+        if from == to {
+            return Ok(());
+        }
         let entry = self.remove(from)?;
+        // Aliases of `from` follow it to its new number; aliases of the
+        // closed `to` are closed with it.
+        for slot in self.entries.iter_mut() {
+            match slot {
+                Some(Entry::Alias(target)) if *target == to => *slot = None,
+                Some(Entry::Alias(target)) if *target == from => *target = to,
+                _ => {}
+            }
+        }
         self.insert_at(to, entry);
         Ok(())
     }
@@ -192,6 +228,21 @@ mod tests {
         table.renumber(0, 1).unwrap();
         assert!(matches!(table.get(1), Ok(Entry::Input(_))));
         assert!(table.get(0).is_err());
+    }
+
+    #[test]
+    fn aliases_reach_their_target_until_it_closes() {
+        let mut table = FdTable::default();
+        table.insert(Entry::Input(InputStream::Empty)).unwrap();
+        table.insert(Entry::Output(OutputStream::Discard)).unwrap();
+        let alias = table.alias(1).unwrap();
+        assert!(matches!(table.get(alias), Ok(Entry::Output(_))));
+        let second = table.alias(alias).unwrap();
+        assert!(matches!(table.slot(second), Ok(Entry::Alias(1))));
+        table.remove(alias).unwrap();
+        assert!(matches!(table.get(1), Ok(Entry::Output(_))));
+        table.remove(1).unwrap();
+        assert_eq!(table.get(second).err(), Some(Errno::Badf));
     }
 
     #[test]

@@ -46,6 +46,17 @@ fn target<T: WasiView>(
     resolve(ctx, fd, raw)
 }
 
+/// The descriptor a `/dev` path names: `/dev/stdin` (0), `/dev/stdout`
+/// (1), `/dev/stderr` (2) or `/dev/fd/N`.
+fn standard_stream(path: &str) -> Option<u32> {
+    match path {
+        "/dev/stdin" => Some(0),
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => path.strip_prefix("/dev/fd/")?.parse().ok(),
+    }
+}
+
 async fn stat(ctx: &WasiCtx, target: &Target, follow: bool) -> CallResult<Metadata> {
     // "link/" names the link's target even without SYMLINK_FOLLOW.
     let meta = if follow || target.must_be_dir {
@@ -83,6 +94,13 @@ pub(crate) async fn path_open<T: WasiView>(
     let append = fd_flags as u16 & super::abi::fdflags::APPEND != 0;
 
     let ctx = caller.data_mut().wasi();
+    if let Some(stream) = standard_stream(&target.path) {
+        // /dev/stdin, /dev/stdout, /dev/stderr and /dev/fd/N name the
+        // opener's own descriptors; a closed one does not exist.
+        let fd = ctx.fds.alias(stream).map_err(|_| Errno::Noent)?;
+        guest_parts(caller)?.0.write_u32(fd_out, fd)?;
+        return Ok(());
+    }
     // A read-only open may name a directory (opendir, or `cat dir` that then
     // fails reading with EISDIR); find out before opening it as a file.
     if want_dir || (!create && !write) {

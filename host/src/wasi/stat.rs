@@ -8,9 +8,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wasm_agent_vfs::{FileType, Metadata};
 
 /// The preview1 `filetype` of a VFS object.
+///
+/// Devices (`/dev/null`…) are shown as empty regular files: Rust's std on
+/// WASI only knows files, directories and symlinks, and tools built on it
+/// (uutils `cat`, `wc`…) refuse any other type with "unknown filetype",
+/// which would break `cat /dev/null` or `diff /dev/null new.txt`.
 pub(crate) fn wasi_filetype(kind: FileType) -> u8 {
     match kind {
-        FileType::File => filetype::REGULAR_FILE,
+        FileType::File | FileType::CharDevice => filetype::REGULAR_FILE,
         FileType::Dir => filetype::DIRECTORY,
         FileType::Symlink => filetype::SYMBOLIC_LINK,
     }

@@ -214,3 +214,49 @@ async fn writes_in_a_fork_do_not_reach_the_parent() {
     assert_eq!(run(&fork, &["cat", "/f"]).await.stdout_lossy(), "fork\n");
     assert_eq!(run(&sb, &["cat", "/f"]).await.stdout_lossy(), "parent\n");
 }
+
+#[tokio::test]
+async fn dev_files_behave_like_linux() {
+    let sb = sandbox();
+    sb.write_file("/new.txt", "line\n").await.unwrap();
+    let out = run(&sb, &["cat", "/dev/null"]).await;
+    assert_eq!((out.exit_code, out.stdout.len()), (0, 0));
+    let out = run(&sb, &["diff", "/dev/null", "/new.txt"]).await;
+    assert_eq!(out.exit_code, 1);
+    assert!(
+        out.stdout_lossy().contains("> line"),
+        "{}",
+        out.stdout_lossy()
+    );
+    let out = run(&sb, &["head", "-c", "5", "/dev/zero"]).await;
+    assert_eq!(out.stdout, [0; 5]);
+    let out = run(&sb, &["head", "-c", "64", "/dev/urandom"]).await;
+    assert_eq!(out.stdout.len(), 64);
+    let out = run(&sb, &["cp", "/new.txt", "/dev/null"]).await;
+    assert_eq!(out.exit_code, 0, "{}", out.stderr_lossy());
+    let out = run(&sb, &["ls", "/dev"]).await;
+    assert!(out.stdout_lossy().contains("null\n"));
+}
+
+#[tokio::test]
+async fn dev_stdout_and_stdin_are_the_commands_own_streams() {
+    let sb = sandbox();
+    sb.write_file("/f.txt", "to stdout\n").await.unwrap();
+    let out = run(&sb, &["cp", "/f.txt", "/dev/stdout"]).await;
+    assert_eq!(out.stdout_lossy(), "to stdout\n", "{}", out.stderr_lossy());
+    let out = run(&sb, &["tee", "/dev/stderr"]).await;
+    assert_eq!(out.exit_code, 0);
+    let mut cmd = Command::new("tee");
+    cmd.arg("/dev/stderr").stdin("both\n");
+    let out = sb.run_command(cmd).await.unwrap();
+    assert_eq!(
+        (out.stdout_lossy(), out.stderr_lossy()),
+        ("both\n".into(), "both\n".into())
+    );
+    let mut cmd = Command::new("cat");
+    cmd.arg("/dev/stdin").stdin("from stdin\n");
+    assert_eq!(
+        sb.run_command(cmd).await.unwrap().stdout_lossy(),
+        "from stdin\n"
+    );
+}

@@ -14,6 +14,7 @@
 //!   layer with whiteouts, which gives a cheap writable fork of anything.
 //! - [`MountFs`]: composes backends at mount points (e.g. a memory root with
 //!   a host directory at `/workspace`).
+//! - [`DevFs`]: the device files of `/dev` (`null`, `zero`, `urandom`…).
 //!
 //! # Paths
 //!
@@ -60,11 +61,13 @@
 mod error;
 pub mod path;
 
+mod dev;
 mod host_dir;
 mod memory;
 mod mount;
 mod overlay;
 
+pub use dev::DevFs;
 pub use error::{Errno, VfsError, VfsResult};
 pub use host_dir::HostDirFs;
 pub use memory::MemFs;
@@ -85,6 +88,8 @@ pub enum FileType {
     Dir,
     /// A symbolic link (only reported when not following links).
     Symlink,
+    /// A character device (the files of [`DevFs`]).
+    CharDevice,
 }
 
 /// What [`Vfs::metadata`] and [`VfsFile::metadata`] report about an object.

@@ -17,6 +17,11 @@
 //!
 //! Symlinks resolve within the filesystem that holds them (see the crate
 //! docs), so a link in the root filesystem cannot lead into a mount.
+//!
+//! Inode numbers stay unique across members: tools compare (device, inode)
+//! pairs to spot the same file twice (`cp a a`, `du` counting hard links
+//! once) and a sandbox shows one device, so each mounted member's inode
+//! numbers get its mount number in bits 48..63.
 
 use crate::path::{components, is_within, split_parent};
 use crate::{
@@ -46,6 +51,22 @@ pub struct MountFs {
 struct Mount {
     path: String,
     fs: Arc<dyn Vfs>,
+    /// Tags this member's inode numbers (see the module docs); never 0,
+    /// which is the root filesystem's.
+    id: u64,
+}
+
+/// Inode numbers of members are taken as below 2^48 (ext4's are 32-bit,
+/// the memory backend counts from 1), leaving the bits above for the tag.
+const INO_BITS: u32 = 48;
+
+/// The inode number `ino` of the member tagged `id`, as the tree shows it.
+fn tag_ino(id: u64, ino: u64) -> u64 {
+    if id == 0 {
+        ino
+    } else {
+        (id << INO_BITS) ^ (ino & ((1 << INO_BITS) - 1))
+    }
 }
 
 /// Which filesystem serves a path, and the path inside it.
@@ -54,6 +75,8 @@ struct Route<'a> {
     /// The mount point (`/` for the root filesystem).
     mount: &'a str,
     inner: &'a str,
+    /// The member's inode tag (0 for the root filesystem).
+    id: u64,
 }
 
 impl MountFs {
@@ -74,7 +97,8 @@ impl MountFs {
         if path == "/" || self.mounts.iter().any(|m| m.path == path) {
             return Err(VfsError::new(Errno::Busy, "mount", path));
         }
-        self.mounts.push(Mount { path, fs });
+        let id = self.mounts.iter().map(|m| m.id).max().unwrap_or(0) + 1;
+        self.mounts.push(Mount { path, fs, id });
         self.mounts
             .sort_by(|a, b| b.path.len().cmp(&a.path.len()).then(a.path.cmp(&b.path)));
         Ok(())
@@ -110,6 +134,7 @@ impl MountFs {
                     fs: &m.fs,
                     mount: &m.path,
                     inner,
+                    id: m.id,
                 };
             }
         }
@@ -117,6 +142,7 @@ impl MountFs {
             fs: &self.root,
             mount: "/",
             inner: path,
+            id: 0,
         }
     }
 
@@ -158,7 +184,11 @@ impl MountFs {
             // (if anything) the filesystem below has there.
             Err(e) if is_missing(&e) && self.holds_mount(path) => Ok(self.virtual_dir(path)),
             Ok(meta) if !meta.is_dir() && self.holds_mount(path) => Ok(self.virtual_dir(path)),
-            other => other.map_err(|e| e.under_mount(route.mount)),
+            Ok(mut meta) => {
+                meta.ino = tag_ino(route.id, meta.ino);
+                Ok(meta)
+            }
+            Err(e) => Err(e.under_mount(route.mount)),
         }
     }
 
@@ -170,6 +200,50 @@ impl MountFs {
             })),
             other => other,
         }
+    }
+}
+
+/// A file of a mounted member, reporting the tree's inode number.
+#[derive(Debug)]
+struct MountFile {
+    file: Arc<dyn VfsFile>,
+    id: u64,
+}
+
+#[async_trait]
+impl VfsFile for MountFile {
+    async fn read_at(&self, buf: &mut [u8], offset: u64) -> VfsResult<usize> {
+        self.file.read_at(buf, offset).await
+    }
+
+    async fn write_at(&self, buf: &[u8], offset: u64) -> VfsResult<usize> {
+        self.file.write_at(buf, offset).await
+    }
+
+    async fn append(&self, buf: &[u8]) -> VfsResult<u64> {
+        self.file.append(buf).await
+    }
+
+    async fn metadata(&self) -> VfsResult<Metadata> {
+        let mut meta = self.file.metadata().await?;
+        meta.ino = tag_ino(self.id, meta.ino);
+        Ok(meta)
+    }
+
+    async fn set_len(&self, len: u64) -> VfsResult<()> {
+        self.file.set_len(len).await
+    }
+
+    async fn set_times(
+        &self,
+        atime: Option<SystemTime>,
+        mtime: Option<SystemTime>,
+    ) -> VfsResult<()> {
+        self.file.set_times(atime, mtime).await
+    }
+
+    async fn sync(&self) -> VfsResult<()> {
+        self.file.sync().await
     }
 }
 
@@ -212,7 +286,13 @@ impl Vfs for MountFs {
     async fn read_dir(&self, path: &str) -> VfsResult<Vec<DirEntry>> {
         let route = self.route(path);
         let mut entries: BTreeMap<String, DirEntry> = match route.fs.read_dir(route.inner).await {
-            Ok(list) => list.into_iter().map(|e| (e.name.clone(), e)).collect(),
+            Ok(list) => list
+                .into_iter()
+                .map(|mut e| {
+                    e.ino = tag_ino(route.id, e.ino);
+                    (e.name.clone(), e)
+                })
+                .collect(),
             Err(e) if is_missing(&e) && self.holds_mount(path) => BTreeMap::new(),
             Err(e) => return Err(e.under_mount(route.mount)),
         };
@@ -263,6 +343,7 @@ impl Vfs for MountFs {
             Err(e) if is_missing(&e) && self.holds_mount(path) => {
                 Err(VfsError::new(Errno::IsDir, "open", path))
             }
+            Ok(file) if route.id != 0 => Ok(Arc::new(MountFile { file, id: route.id })),
             other => other.map_err(|e| e.under_mount(route.mount)),
         }
     }
@@ -424,6 +505,7 @@ impl Vfs for MountFs {
             mounts.push(Mount {
                 path: m.path.clone(),
                 fs: self.fork_member(&m.fs)?,
+                id: m.id,
             });
         }
         Ok(Arc::new(MountFs {
@@ -432,6 +514,35 @@ impl Vfs for MountFs {
             fork_quota: self.fork_quota,
             created: self.created,
         }))
+    }
+}
+
+#[cfg(test)]
+mod ino_tests {
+    use super::*;
+    use crate::MemFs;
+
+    #[test]
+    fn inode_numbers_are_unique_across_members() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let root = MemFs::new();
+            root.write_file("/a", b"root").await.unwrap();
+            let member = MemFs::new();
+            member.write_file("/a", b"member").await.unwrap();
+            let fs = MountFs::new(Arc::new(root))
+                .with_mount("/m", Arc::new(member))
+                .unwrap();
+            let root_ino = fs.metadata("/a").await.unwrap().ino;
+            let member_ino = fs.metadata("/m/a").await.unwrap().ino;
+            assert_ne!(root_ino, member_ino);
+            let listed = fs.read_dir("/m").await.unwrap()[0].ino;
+            let opened = fs.open("/m/a", OpenOptions::read()).await.unwrap();
+            assert_eq!(listed, member_ino);
+            assert_eq!(opened.metadata().await.unwrap().ino, member_ino);
+        });
     }
 }
 
@@ -476,8 +587,12 @@ mod tests {
             assert_eq!(names(fs.read_dir("/").await.unwrap()), ["mnt"]);
             assert_eq!(names(fs.read_dir("/mnt").await.unwrap()), ["work"]);
             assert!(fs.metadata("/mnt").await.unwrap().is_dir());
+            // The mount point is the mounted root, with this mount's tag.
             let root_ino = work.metadata("/").await.unwrap().ino;
-            assert_eq!(fs.metadata("/mnt/work").await.unwrap().ino, root_ino);
+            assert_eq!(
+                fs.metadata("/mnt/work").await.unwrap().ino,
+                tag_ino(1, root_ino)
+            );
             assert_eq!(
                 fs.create_dir("/mnt").await.unwrap_err().errno(),
                 Errno::Exist

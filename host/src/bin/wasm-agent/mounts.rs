@@ -3,7 +3,7 @@
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
-use wasm_agent::vfs::{path::normalize, HostDirFs, MemFs, MountFs, Vfs};
+use wasm_agent::vfs::{path::normalize, DevFs, HostDirFs, MemFs, MountFs, Vfs};
 use wasm_agent::{Error, ErrorKind, Result};
 
 /// Flags choosing what the sandbox filesystem holds.
@@ -69,6 +69,7 @@ impl SandboxArgs {
     pub async fn build(&self) -> Result<(Arc<dyn Vfs>, String)> {
         let root: Arc<dyn Vfs> = Arc::new(MemFs::new());
         let mut mount_fs = MountFs::new(root.clone());
+        mount_fs.mount("/dev", DevFs::shared())?;
         let mut cwd = "/".to_string();
         if !self.memory {
             let here = std::env::current_dir().map_err(|err| {

@@ -177,13 +177,7 @@ impl Inode {
     pub fn metadata(&self, ino: Ino) -> Metadata {
         let (len, mode, nlink) = match &self.kind {
             Kind::File(data) => (data.len() as u64, 0o644, u64::from(self.nlink)),
-            // tmpfs reports 20 bytes per entry plus two for `.` and `..`;
-            // tools only use a directory's size for display.
-            Kind::Dir(dir) => (
-                20 * (dir.entries.len() as u64 + 2),
-                0o755,
-                2 + u64::from(dir.subdirs),
-            ),
+            Kind::Dir(dir) => (dir_size(dir), 0o755, 2 + u64::from(dir.subdirs)),
             Kind::Symlink(target) => (target.len() as u64, 0o777, u64::from(self.nlink)),
         };
         Metadata {
@@ -197,6 +191,17 @@ impl Inode {
             ctime: self.ctime,
         }
     }
+}
+
+/// The size a directory reports: what ext4 (the filesystem of most hosts
+/// and containers) would, so `stat`, `ls -l` and `du -b` agree between the
+/// memory backend and a host directory. An ext4 entry takes 8 bytes plus
+/// its name rounded up to 4 (about 12 + name on average); `.` and `..` take
+/// 24; directories grow in 4 KiB blocks.
+fn dir_size(dir: &Dir) -> u64 {
+    const BLOCK: u64 = 4096;
+    let bytes = 24 + 12 * dir.entries.len() as u64 + dir.names_len;
+    bytes.div_ceil(BLOCK).max(1) * BLOCK
 }
 
 #[cfg(test)]

@@ -291,6 +291,8 @@ impl Tree {
                 match entry.ty {
                     FileType::Dir => Err(Errno::IsDir),
                     FileType::Symlink => Err(Errno::Loop),
+                    // The memory backend never holds devices.
+                    FileType::CharDevice => Err(Errno::NotSup),
                     FileType::File => {
                         if options.truncate {
                             self.update(entry.ino, |inode| {

@@ -72,6 +72,9 @@ impl Inner {
         let fail = |errno| VfsError::new(errno, "copy-up", path);
         match meta.file_type {
             FileType::Dir => self.ensure_upper_dir(path).await,
+            // A device cannot be copied into memory; it is used in place
+            // (see `open`), so only metadata changes get here.
+            FileType::CharDevice => Err(fail(Errno::Perm)),
             FileType::Symlink => {
                 let target = self.lower.read_link(path).await?;
                 let now = SystemTime::now();

@@ -150,6 +150,9 @@ impl Inner {
                 match node.file_type() {
                     FileType::Dir => return Err(fail(Errno::IsDir)),
                     FileType::Symlink => return Err(fail(Errno::Loop)),
+                    // Devices are read and written in place in the lower
+                    // layer: writing to /dev/null changes nothing to copy.
+                    FileType::CharDevice => return self.lower.open(&node.path, options).await,
                     FileType::File => {}
                 }
                 if node.upper.is_none() {
