@@ -1,0 +1,112 @@
+//! Prints the sandbox-core figures as a Markdown table: per-command cost of
+//! a guest tool, sandbox creation, fork of a large in-memory sandbox, memory
+//! per idle sandbox, and a native process spawn for comparison.
+//!
+//! Run: `cargo run --release -p wasm-agent-benches --bin startup-report`
+//! (needs the guest tools: `scripts/build-guest-tools.sh`).
+
+use std::fs;
+use std::process::Command as Process;
+use std::time::{Duration, Instant};
+use wasm_agent::{Command, Runtime, Sandbox};
+
+/// The median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
+    times.sort();
+    times[runs / 2]
+}
+
+/// Resident set size of this process, in bytes (from /proc).
+fn rss_bytes() -> u64 {
+    let statm = fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = Runtime::new().expect("runtime");
+    let started = Instant::now();
+    runtime.preload().expect("guest tools (run scripts/build-guest-tools.sh)");
+    let load = started.elapsed();
+
+    let sandbox = Sandbox::new(&runtime);
+    rt.block_on(sandbox.write_file("/small.txt", "hello, world\n")).unwrap();
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
+    let ns = |d: Duration| format!("{:.0} ns", d.as_secs_f64() * 1e9);
+
+    rows.push(("load tools module (warm cache)".into(), format!("{:.1} ms", load.as_secs_f64() * 1e3), "".into()));
+
+    for argv in [&["true"][..], &["echo", "hi"], &["cat", "/small.txt"]] {
+        for _ in 0..50 {
+            let mut c = Command::new(argv[0]);
+            c.args(argv[1..].iter().copied());
+            rt.block_on(sandbox.run_command(c)).unwrap();
+        }
+        let t = median(1000, || {
+            let mut c = Command::new(argv[0]);
+            c.args(argv[1..].iter().copied());
+            let start = Instant::now();
+            let out = rt.block_on(sandbox.run_command(c)).unwrap();
+            assert_eq!(out.exit_code, 0);
+            start.elapsed()
+        });
+        let goal = if argv[0] == "cat" { "≤ 50 µs" } else { "" };
+        rows.push((format!("guest `{}` in an existing sandbox (median)", argv.join(" ")), us(t), goal.into()));
+    }
+
+    let dir = std::env::temp_dir().join(format!("wa-report-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("small.txt"), "hello, world\n").unwrap();
+    let t = median(300, || {
+        let start = Instant::now();
+        let out = Process::new("/bin/cat").arg(dir.join("small.txt")).output().unwrap();
+        assert!(out.status.success());
+        start.elapsed()
+    });
+    rows.push(("native `/bin/cat` spawn (median)".into(), us(t), "".into()));
+    let _ = fs::remove_dir_all(&dir);
+
+    let t = median(10_000, || {
+        let start = Instant::now();
+        let sb = Sandbox::new(&runtime);
+        let took = start.elapsed();
+        drop(sb);
+        took
+    });
+    rows.push(("new sandbox (median)".into(), ns(t), "≤ 10 µs".into()));
+
+    let big = Sandbox::new(&runtime);
+    rt.block_on(async {
+        for i in 0..100_000 {
+            big.write_file(&format!("/d{}/f{i}.txt", i % 100), "x").await.unwrap();
+        }
+    });
+    let t = median(10_000, || {
+        let start = Instant::now();
+        let fork = big.fork().unwrap();
+        let took = start.elapsed();
+        drop(fork);
+        took
+    });
+    rows.push(("fork of a 100k-file memory sandbox (median)".into(), ns(t), "≤ 5 µs".into()));
+
+    let count = 100_000;
+    let before = rss_bytes();
+    let idle: Vec<Sandbox> = (0..count).map(|_| Sandbox::new(&runtime)).collect();
+    let after = rss_bytes();
+    rows.push((
+        format!("RSS per idle sandbox ({count} sandboxes)"),
+        format!("{:.2} KiB", (after.saturating_sub(before)) as f64 / count as f64 / 1024.0),
+        "≤ 8 KiB".into(),
+    ));
+    drop(idle);
+
+    println!("| measure | value | goal |");
+    println!("|---|---|---|");
+    for (what, value, goal) in rows {
+        println!("| {what} | {value} | {goal} |");
+    }
+}
