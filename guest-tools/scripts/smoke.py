@@ -52,9 +52,36 @@ FILES = {
     "work/sub/deep.txt": "deep\n",
     "work/z.gz": gzip.compress(b"zipped\n", mtime=0),
     "work/sample.tar": tar_of({"hello.txt": b"hello\n"}),
+    # Two trees for diff -r.
+    "work/t/d1/changed.txt": "one\n",
+    "work/t/d2/changed.txt": "two\n",
+    "work/t/d1/same.txt": "same\n",
+    "work/t/d2/same.txt": "same\n",
+    "work/t/d1/only1.txt": "1\n",
+    "work/t/d2/only2.txt": "2\n",
+    "work/t/d1/sub/bin": b"\0\1",
+    "work/t/d2/sub/bin": b"\0\2",
+    "work/t/d1/kind": "file\n",
+    "work/t/d2/kind/x": "in a directory\n",
 }
 
 A_B_DIFF = "2c2\n< banana\n---\n> blueberry\n"
+DIFF_R = """diff -r t/d1/changed.txt t/d2/changed.txt
+1c1
+< one
+---
+> two
+File t/d1/kind is a regular file while file t/d2/kind is a directory
+Only in t/d1: only1.txt
+Only in t/d2: only2.txt
+Binary files t/d1/sub/bin and t/d2/sub/bin differ
+"""
+DIFF_RQ = """Files t/d1/changed.txt and t/d2/changed.txt differ
+File t/d1/kind is a regular file while file t/d2/kind is a directory
+Only in t/d1: only1.txt
+Only in t/d2: only2.txt
+Files t/d1/sub/bin and t/d2/sub/bin differ
+"""
 
 
 def case(argv, out=None, code=0, err=None, stdin="", check=None):
@@ -93,7 +120,7 @@ CASES = [
     case(["cat", "-"], "from stdin\n", stdin="from stdin\n"),
     case(["cat", "nope"], "", 1, "cat: nope: No such file or directory"),
     case(["wasm-agent-tools", "cat", "nope"], "", 1, "cat: nope: No such file or directory"),
-    case(["ls"], "a.txt\nb.txt\ndata.json\nnums.txt\nsample.tar\nsub\nz.gz\n"),
+    case(["ls"], "a.txt\nb.txt\ndata.json\nnums.txt\nsample.tar\nsub\nt\nz.gz\n"),
     case(["ls", "nope"], "", 2, "ls: cannot access 'nope': No such file or directory"),
     case(["pwd"], "/work\n"),
     # grep: 0 match, 1 no match, 2 trouble.
@@ -117,6 +144,13 @@ CASES = [
     case(["diff", "a.txt", "b.txt"], A_B_DIFF, 1),
     case(["diff", "a.txt", "a.txt"], "", 0),
     case(["diff", "-u", "a.txt", "nope"], "", 2, "diff: nope: No such file or directory"),
+    case(["diff", "-y", "a.txt", "b.txt"], None, 1),
+    case(["diff", "-y", "a.txt", "a.txt"], None, 0),
+    case(["diff", "-r", "t/d1", "t/d2"], DIFF_R, 1),
+    case(["diff", "-rq", "t/d1", "t/d2"], DIFF_RQ, 1),
+    case(["diff", "-ru", "t/d1/sub", "t/d2/sub"], "Binary files t/d1/sub/bin and t/d2/sub/bin differ\n", 1),
+    case(["diff", "-r", "t/d1", "t/d1"], "", 0),
+    case(["diff", "-uq", "a.txt", "b.txt"], "Files a.txt and b.txt differ\n", 1),
     # Without LANG the locale is C, where GNU cmp says "char" too.
     case(["cmp", "a.txt", "b.txt"], "a.txt b.txt differ: char 8, line 2\n", 1),
     case(["cmp", "a.txt", "a.txt"], "", 0),

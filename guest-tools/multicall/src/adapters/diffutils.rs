@@ -6,26 +6,33 @@
 //! step for step, taking our argument vector and returning a plain status;
 //! the output itself is produced entirely by upstream code. `cmp`'s `main` is
 //! public and used as is (see [`cmp_main`]).
+//!
+//! Two things are added on top: `-r` (diffutils 0.6 has no recursive mode;
+//! see [`diff_recursive`]) and the exit status of `-y`, which upstream's
+//! binary always reports as 0.
 
 use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use diffutilslib::cmp;
-use diffutilslib::params::{self, Format};
+use diffutilslib::params::{self, Format, Params};
 use diffutilslib::utils::report_failure_to_read_input_file;
 use diffutilslib::{context_diff, ed_diff, normal_diff, side_by_side_diff, unified_diff};
 
+use super::diff_recursive;
 use super::uutils::flush_stdout;
 
 /// Exit status for "differences found" (GNU diff and cmp).
-const DIFFERENT: i32 = 1;
+pub(super) const DIFFERENT: i32 = 1;
 /// Exit status for trouble: bad options, unreadable input (GNU diff and cmp).
-const TROUBLE: i32 = 2;
+pub(super) const TROUBLE: i32 = 2;
 
 /// `diff` up to its exit status: 0 when the files are the same, 1 when they
 /// differ, 2 on trouble.
 fn run_diff(args: Vec<OsString>) -> i32 {
+    let switches = switches(&args);
+    let (args, recursive) = strip_recursive(args);
     let params = match params::parse_params(args.into_iter().peekable()) {
         Ok(params) => params,
         Err(message) => {
@@ -33,6 +40,9 @@ fn run_diff(args: Vec<OsString>) -> i32 {
             return TROUBLE;
         }
     };
+    if recursive && is_dir(&params.from) && is_dir(&params.to) {
+        return diff_recursive::run(params, &switches);
+    }
     let report_identical = || {
         if params.report_identical_files {
             println!(
@@ -63,38 +73,135 @@ fn run_diff(args: Vec<OsString>) -> i32 {
         return TROUBLE;
     }
 
-    let output = match params.format {
-        Format::Normal => normal_diff(&from, &to, &params),
-        Format::Unified => unified_diff(&from, &to, &params),
-        Format::Context => context_diff(&from, &to, &params),
-        Format::Ed => match ed_diff(&from, &to, &params) {
-            Ok(output) => output,
-            Err(err) => {
-                eprintln!("{err}");
-                return TROUBLE;
-            }
-        },
-        Format::SideBySide => side_by_side_diff(&from, &to, &mut io::stdout().lock(), &params),
+    let comparison = match compare(&params, &from, &to) {
+        Ok(comparison) => comparison,
+        Err(code) => return code,
     };
-    if params.brief && !output.is_empty() {
-        println!(
-            "Files {} and {} differ",
-            params.from.to_string_lossy(),
-            params.to.to_string_lossy()
-        );
-    } else if let Err(err) = io::stdout().write_all(&output) {
+    if let Err(err) = io::stdout().write_all(&comparison.output) {
         eprintln!(
             "{}: write error: {err}",
             params.executable.to_string_lossy()
         );
         return TROUBLE;
     }
-    if output.is_empty() {
+    if comparison.differ {
+        DIFFERENT
+    } else {
         report_identical();
         0
-    } else {
-        DIFFERENT
     }
+}
+
+/// What comparing two inputs gave.
+pub(super) struct Comparison {
+    /// The text to print: the differences in the chosen format, or the
+    /// "Files ... differ" line of `--brief`.
+    pub output: Vec<u8>,
+    /// The inputs differ (exit status 1).
+    pub differ: bool,
+}
+
+/// Compares `from` and `to` (the contents of `params.from` and `params.to`)
+/// in the format `params` asks for. Errors are reported here; `Err` holds
+/// the exit status.
+pub(super) fn compare(params: &Params, from: &[u8], to: &[u8]) -> Result<Comparison, i32> {
+    if params.brief {
+        let differ = from != to;
+        let output = if differ {
+            format!(
+                "Files {} and {} differ\n",
+                params.from.to_string_lossy(),
+                params.to.to_string_lossy()
+            )
+            .into_bytes()
+        } else {
+            Vec::new()
+        };
+        return Ok(Comparison { output, differ });
+    }
+    let output = match params.format {
+        Format::Normal => normal_diff(from, to, params),
+        Format::Unified => unified_diff(from, to, params),
+        Format::Context => context_diff(from, to, params),
+        Format::Ed => ed_diff(from, to, params).map_err(|err| {
+            eprintln!("{err}");
+            TROUBLE
+        })?,
+        Format::SideBySide => {
+            // The side-by-side formatter writes to the writer it is given
+            // and always returns nothing, so whether the inputs differ
+            // must be decided here (upstream's binary exits 0 for any -y).
+            let mut output = Vec::new();
+            side_by_side_diff(from, to, &mut output, params);
+            return Ok(Comparison {
+                output,
+                differ: from != to,
+            });
+        }
+    };
+    Ok(Comparison {
+        differ: !output.is_empty(),
+        output,
+    })
+}
+
+/// `args` without `-r`/`--recursive` (which diffutils does not know; the
+/// module implements it, see [`diff_recursive`]), with flag clusters such as
+/// `-uq` split up, and whether `-r` was there.
+fn strip_recursive(args: Vec<OsString>) -> (Vec<OsString>, bool) {
+    let mut recursive = false;
+    let mut out = Vec::with_capacity(args.len());
+    let mut options_ended = false;
+    for (index, arg) in args.into_iter().enumerate() {
+        let text = arg.to_str().unwrap_or_default();
+        if index == 0 || options_ended || !text.starts_with('-') || text == "-" {
+            out.push(arg);
+        } else if text == "--" {
+            options_ended = true;
+            out.push(arg);
+        } else if text == "--recursive" {
+            recursive = true;
+        } else if !text.starts_with("--") && text[1..].chars().all(|c| c.is_ascii_alphabetic()) {
+            // A cluster of flags such as `-ru`, split up because diffutils
+            // only knows them one by one; clusters with a value (`-U5`)
+            // hold digits and are left alone.
+            for flag in text[1..].chars() {
+                if flag == 'r' {
+                    recursive = true;
+                } else {
+                    out.push(OsString::from(format!("-{flag}")));
+                }
+            }
+        } else {
+            out.push(arg);
+        }
+    }
+    (out, recursive)
+}
+
+/// The options of a `diff` command line as GNU repeats them in the
+/// `diff -r a/f b/f` lines of a recursive diff: every argument but the
+/// program name and the last two operands.
+fn switches(args: &[OsString]) -> String {
+    let operands: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, arg)| arg.to_str().is_none_or(|a| a == "-" || !a.starts_with('-')))
+        .map(|(index, _)| index)
+        .collect();
+    let skip = &operands[operands.len().saturating_sub(2)..];
+    args.iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(index, _)| !skip.contains(index))
+        .map(|(_, arg)| format!(" {}", arg.to_string_lossy()))
+        .collect()
+}
+
+/// `path` names a directory (following symbolic links, as GNU diff does).
+fn is_dir(path: &OsString) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_dir())
 }
 
 /// The whole content of `path`, or of standard input for `-`.
@@ -144,6 +251,52 @@ fn exit_status(code: ExitCode) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn recursive_flag_is_taken_out() {
+        assert_eq!(
+            strip_recursive(os(&["diff", "-r", "a", "b"])),
+            (os(&["diff", "a", "b"]), true)
+        );
+        assert_eq!(
+            strip_recursive(os(&["diff", "-ru", "a", "b"])),
+            (os(&["diff", "-u", "a", "b"]), true)
+        );
+        assert!(strip_recursive(os(&["diff", "--recursive", "a", "b"])).1);
+    }
+
+    #[test]
+    fn flag_clusters_are_split() {
+        assert_eq!(
+            strip_recursive(os(&["diff", "-uq", "a", "b"])),
+            (os(&["diff", "-u", "-q", "a", "b"]), false)
+        );
+        assert_eq!(
+            strip_recursive(os(&["diff", "-rqs", "a", "b"])),
+            (os(&["diff", "-q", "-s", "a", "b"]), true)
+        );
+        assert_eq!(
+            strip_recursive(os(&["diff", "-u", "a", "b"])),
+            (os(&["diff", "-u", "a", "b"]), false)
+        );
+    }
+
+    #[test]
+    fn recursive_flag_is_not_found_in_values_or_operands() {
+        let args = os(&["diff", "--label=-r", "-U3", "--", "-r", "b"]);
+        assert_eq!(strip_recursive(args.clone()), (args, false));
+    }
+
+    #[test]
+    fn switches_are_the_options_in_order() {
+        assert_eq!(switches(&os(&["diff", "-r", "-u", "a", "b"])), " -r -u");
+        assert_eq!(switches(&os(&["diff", "a", "-ru", "b"])), " -ru");
+        assert_eq!(switches(&os(&["diff", "a", "b"])), "");
+    }
 
     #[test]
     fn exit_codes_convert_back_to_numbers() {

@@ -7,6 +7,7 @@
 //! modes, threads).
 
 pub mod cp;
+pub mod diff_recursive;
 pub mod diffutils;
 pub mod find;
 pub mod grep;
