@@ -24,11 +24,20 @@ pub(crate) struct PoolSizes {
     pub(crate) memory_bytes: u64,
 }
 
+/// Largest stack of a guest command's wasm frames.
+const MAX_WASM_STACK: usize = 8 << 20;
+
 pub(crate) fn build_engine(pool: PoolSizes) -> Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);
     config.memory_init_cow(true);
     config.cranelift_opt_level(OptLevel::Speed);
+    // Recursive guests (awk functions, jq filters, deep directory walks)
+    // need more than wasmtime's 512 KiB default. The stack of each running
+    // command is reserved in the pool but only touched pages cost memory;
+    // the async fiber stack must hold the wasm stack plus host frames.
+    config.max_wasm_stack(MAX_WASM_STACK);
+    config.async_stack_size(MAX_WASM_STACK + (512 << 10));
     // Every command ends with `proc_exit`, which unwinds as a trap; capturing
     // a wasm backtrace for each one cost ~10% of a short command. Set
     // WASM_AGENT_BACKTRACE=1 to get backtraces when debugging a crashing
