@@ -3,8 +3,8 @@
 //! On Unix everything comes from `MetadataExt`. Under WASI (preview 1) the
 //! filestat has device, inode, type, link count, size and three times, but
 //! no owner, permission bits or block counts: ownership reads as root
-//! (0/0), permissions as 0644 for files (0444 read-only), 0755 for
-//! directories and 0777 for symlinks, and blocks are emulated as ext4 would
+//! (0/0), permissions as 0644 for files, 0755 for directories and 0777 for
+//! symlinks, and blocks are emulated as ext4 would
 //! allocate them (whole 4 KiB blocks per file, one per directory, none for
 //! symlinks), so sizes from the sandbox match a native ext4 run.
 
@@ -104,7 +104,7 @@ impl Info {
             dev: 0,
             ino: 0,
             nlink: 1,
-            mode: default_mode(kind, meta.permissions().readonly()),
+            mode: default_mode(kind, readonly(meta)),
             uid: 0,
             gid: 0,
             atime: split(meta.accessed()).unwrap_or(mtime),
@@ -115,6 +115,15 @@ impl Info {
         platform::fill(&mut info, meta, path);
         info
     }
+}
+
+/// Whether `meta` says the file is read-only, where that means something.
+///
+/// WASI preview 1 has no permission bits: wasi-libc's `stat` leaves them 0 in
+/// `st_mode`, which std's `readonly()` (no write bit set) reads as read-only
+/// for every file. So under WASI nothing is read-only and files show 0644.
+fn readonly(meta: &Metadata) -> bool {
+    !cfg!(target_os = "wasi") && meta.permissions().readonly()
 }
 
 fn default_mode(kind: Kind, readonly: bool) -> u32 {
