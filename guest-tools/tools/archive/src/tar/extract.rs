@@ -1,12 +1,11 @@
-//! `tar -t` and `tar -x`: read entries, filter by member operands, list
-//! them like GNU tar or unpack them (with `--strip-components`, `-O`, `-k`).
+//! `tar -t` and `tar -x`: read entries, filter by member operands and
+//! exclusions, list them like GNU tar or unpack them (with
+//! `--strip-components`, `-O`, `-k`; see [`super::unpack`]).
 
+use super::unpack::{kind_of, read_all, DirFixup};
 use super::Tar;
 use crate::io_reason;
-use std::fs;
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, UNIX_EPOCH};
 use tar::{Archive, EntryType};
 
 impl Tar<'_> {
@@ -18,8 +17,7 @@ impl Tar<'_> {
             Err(e) => return self.error(format!("{}", e)),
         };
         let mut matched = vec![false; self.o.names.len()];
-        // Directory times are set last: creating their contents changes them.
-        let mut dir_times: Vec<(PathBuf, u64)> = Vec::new();
+        let mut dirs: Vec<DirFixup> = Vec::new();
         for entry in entries {
             let mut entry = match entry {
                 Ok(e) => e,
@@ -29,6 +27,10 @@ impl Tar<'_> {
                     break;
                 }
             };
+            // pax global headers describe the archive, not a member.
+            if entry.header().entry_type() == EntryType::XGlobalHeader {
+                continue;
+            }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             if !self.o.names.is_empty() {
                 let hit = self.o.names.iter().position(|m| member_matches(m, &name));
@@ -36,6 +38,14 @@ impl Tar<'_> {
                     Some(i) => matched[i] = true,
                     None => continue,
                 }
+            }
+            // GNU matches directory members without their trailing slash.
+            let bare = name.trim_end_matches('/');
+            if self
+                .exclude
+                .excludes(if bare.is_empty() { &name } else { bare })
+            {
+                continue;
             }
             let link = entry
                 .link_name_bytes()
@@ -58,43 +68,28 @@ impl Tar<'_> {
             }
             if self.o.to_stdout {
                 if entry.header().entry_type().is_file() {
-                    let mut buf = Vec::new();
-                    if let Err(e) = entry
-                        .read_to_end(&mut buf)
-                        .and_then(|_| self.stdout.write_all(&buf))
-                    {
+                    if let Err(e) = read_all(&mut entry).and_then(|b| self.stdout.write_all(&b)) {
                         self.error(format!("{name}: Cannot write: {}", io_reason(&e)));
                     }
                 }
                 continue;
             }
-            let dest = self.resolve(&rel);
-            let ty = entry.header().entry_type();
-            if self.o.keep_old && fs::symlink_metadata(&dest).is_ok() && ty != EntryType::Directory
-            {
-                self.error(format!("{}: Cannot open: File exists", rel.display()));
+            let strip = self.o.strip;
+            // A hard link's target is an archive name too: stripped and
+            // placed under -C the same way.
+            let Some(kind) = kind_of(&entry, |t| stripped(t, strip).map(|p| self.resolve(&p)))
+            else {
+                self.error(format!(
+                    "{}: Cannot hard link to '{}': No such file or directory",
+                    rel.display(),
+                    link.unwrap_or_default()
+                ));
                 continue;
-            }
-            if let Some(parent) = dest.parent() {
-                let _ = fs::create_dir_all(parent);
-            }
-            if ty != EntryType::Directory && fs::symlink_metadata(&dest).is_ok_and(|m| !m.is_dir())
-            {
-                // GNU replaces existing files rather than writing through them.
-                let _ = fs::remove_file(&dest);
-            }
-            if ty == EntryType::Directory {
-                dir_times.push((dest.clone(), entry.header().mtime().unwrap_or(0)));
-            }
-            if let Err(e) = entry.unpack(&dest) {
-                self.error(format!("{}: Cannot open: {}", rel.display(), io_reason(&e)));
-            }
+            };
+            let dest = self.resolve(&rel);
+            self.unpack(&mut entry, kind, &rel, &dest, &mut dirs);
         }
-        for (dir, mtime) in dir_times.into_iter().rev() {
-            if let Ok(f) = fs::File::open(&dir) {
-                let _ = f.set_modified(UNIX_EPOCH + Duration::from_secs(mtime));
-            }
-        }
+        self.finish_dirs(dirs);
         for (name, hit) in self.o.names.clone().iter().zip(matched) {
             if !hit {
                 self.error(format!("{name}: Not found in archive"));

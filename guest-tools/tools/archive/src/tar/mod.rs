@@ -5,10 +5,14 @@
 //! reading. Exit status 2 after any error, with GNU's closing message.
 
 mod create;
+pub mod exclude;
 mod extract;
 pub mod opts;
+mod sys;
+mod unpack;
 
 use crate::io_reason;
+use exclude::Exclude;
 use opts::{Mode, Options};
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -18,6 +22,8 @@ use tar::{EntryType, Header};
 /// State of one tar run.
 struct Tar<'a> {
     o: &'a Options,
+    /// `--exclude` and `--exclude-from` patterns.
+    exclude: Exclude,
     stdout: &'a mut dyn Write,
     stderr: &'a mut dyn Write,
     failed: bool,
@@ -82,10 +88,23 @@ pub fn long_line(name: &str, header: &Header, link: Option<&str>) -> String {
         _ => '-',
     };
     let mode = header.mode().unwrap_or(0);
-    let mut perms = String::new();
-    for (i, c) in "rwxrwxrwx".chars().enumerate() {
-        perms.push(if mode & (0o400 >> i) != 0 { c } else { '-' });
+    let mut perms: Vec<char> = "rwxrwxrwx"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if mode & (0o400 >> i) != 0 { c } else { '-' })
+        .collect();
+    // setuid, setgid and sticky show in the execute slots, as in `ls -l`.
+    for (bit, slot, letter) in [(0o4000, 2, 's'), (0o2000, 5, 's'), (0o1000, 8, 't')] {
+        if mode & bit != 0 {
+            let executable = perms[slot] != '-';
+            perms[slot] = if executable {
+                letter
+            } else {
+                letter.to_ascii_uppercase()
+            };
+        }
     }
+    let perms: String = perms.into_iter().collect();
     let user = header
         .username()
         .ok()
@@ -105,7 +124,6 @@ pub fn long_line(name: &str, header: &Header, link: Option<&str>) -> String {
     // GNU pads owner and size to a combined width of 19.
     let pad = 19usize.saturating_sub(owner.len() + size.len()).max(1);
     let date = format_time(header.mtime().unwrap_or(0) as i64);
-    let type_char = if type_char == 'h' { '-' } else { type_char };
     let mut line = format!(
         "{type_char}{perms} {owner}{}{size} {date} {name}",
         " ".repeat(pad)
@@ -144,6 +162,23 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// The exclusion patterns of `--exclude` and the files of
+/// `--exclude-from` (read relative to the starting directory, as GNU reads
+/// them while parsing options); the error names the unreadable file.
+fn load_excludes(o: &Options) -> Result<Exclude, String> {
+    let mut exclude = Exclude::default();
+    for pattern in &o.exclude {
+        exclude.add(pattern);
+    }
+    for file in &o.exclude_from {
+        match std::fs::read(file) {
+            Ok(bytes) => exclude.add_lines(&String::from_utf8_lossy(&bytes)),
+            Err(e) => return Err(format!("{file}: Cannot open: {}", io_reason(&e))),
+        }
+    }
+    Ok(exclude)
+}
+
 /// Runs tar with `args` (`args[0]` is the program name) on the given streams.
 pub fn run(
     args: &[OsString],
@@ -154,7 +189,7 @@ pub fn run(
     let o = match opts::parse(args.get(1..).unwrap_or_default()) {
         Ok(o) => o,
         Err(msg) if msg.is_empty() => {
-            let _ = stdout.write_all(b"Usage: tar [OPTION...] [FILE]...\n  -c  create  -x  extract  -t  list\n  -f ARCHIVE  -z gzip  -v verbose  -C DIR  -O to stdout  --strip-components=N  -k keep old files\n");
+            let _ = stdout.write_all(b"Usage: tar [OPTION...] [FILE]...\n  -c  create  -x  extract  -t  list\n  -f ARCHIVE  -z gzip  -v verbose  -C DIR  -O to stdout  --strip-components=N  -k keep old files\n  --exclude=PATTERN  -X, --exclude-from=FILE\n");
             return 0;
         }
         Err(msg) => {
@@ -162,9 +197,18 @@ pub fn run(
             return 2;
         }
     };
+    let exclude = match load_excludes(&o) {
+        Ok(e) => e,
+        Err(msg) => {
+            let _ = writeln!(stderr, "tar: {msg}");
+            let _ = writeln!(stderr, "tar: Error is not recoverable: exiting now");
+            return 2;
+        }
+    };
     let archive = o.file.clone().unwrap_or_else(|| "-".to_owned());
     let mut t = Tar {
         o: &o,
+        exclude,
         stdout,
         stderr,
         failed: false,
@@ -240,6 +284,26 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_show_types_and_special_bits() {
+        let mut h = Header::new_gnu();
+        h.set_entry_type(EntryType::Link);
+        h.set_mode(0o4755);
+        h.set_size(0);
+        h.set_mtime(0);
+        h.set_uid(0);
+        h.set_gid(0);
+        assert_eq!(
+            long_line("b", &h, Some("a")),
+            "hrwsr-xr-x 0/0               0 1970-01-01 00:00 b link to a"
+        );
+        h.set_entry_type(EntryType::Directory);
+        h.set_mode(0o1777);
+        assert!(long_line("d/", &h, None).starts_with("drwxrwxrwt "));
+        h.set_mode(0o3644);
+        assert!(long_line("d/", &h, None).starts_with("drw-r-Sr-T "));
+    }
 
     #[test]
     fn dates_are_civil_utc() {

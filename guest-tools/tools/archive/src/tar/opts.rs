@@ -34,6 +34,10 @@ pub struct Options {
     pub strip: usize,
     /// `-k`: do not overwrite existing files.
     pub keep_old: bool,
+    /// `--exclude=PATTERN`: names to leave out (see [`super::exclude`]).
+    pub exclude: Vec<String>,
+    /// `-X`/`--exclude-from=FILE`: files of patterns, one per line.
+    pub exclude_from: Vec<String>,
     /// Member or file operands.
     pub names: Vec<String>,
 }
@@ -73,6 +77,7 @@ fn short(
         'p' | 'o' | 'm' => {}
         'f' => o.file = Some(need('f')?),
         'C' => o.directory = Some(need('C')?),
+        'X' => o.exclude_from.push(need('X')?),
         c => return Err(usage(&format!("invalid option -- '{c}'"))),
     }
     Ok(())
@@ -143,6 +148,8 @@ pub fn parse(args: &[OsString]) -> Result<Options, String> {
                 | "touch" => {}
                 "file" => o.file = Some(value()?),
                 "directory" => o.directory = Some(value()?),
+                "exclude" => o.exclude.push(value()?),
+                "exclude-from" => o.exclude_from.push(value()?),
                 "strip-components" => {
                     let v = value()?;
                     o.strip = v
@@ -161,7 +168,7 @@ pub fn parse(args: &[OsString]) -> Result<Options, String> {
             j += 1;
             // `-fNAME` / `-CDIR`: the rest of the word is the argument.
             let rest: String = letters[j..].iter().collect();
-            let takes = matches!(c, 'f' | 'C');
+            let takes = matches!(c, 'f' | 'C' | 'X');
             let mut value = || {
                 if takes && !rest.is_empty() {
                     Some(rest.clone())
@@ -216,6 +223,19 @@ mod tests {
         assert_eq!(o.names, ["m"]);
         let o = p(&["--list", "--file", "a.tar", "-vv"]).unwrap();
         assert_eq!((o.mode, o.verbose), (Some(Mode::List), 2));
+        let o = p(&[
+            "czf",
+            "a.tgz",
+            "--exclude=*.csv",
+            "--exclude",
+            "b",
+            "-Xlist",
+            "d",
+        ])
+        .unwrap();
+        assert_eq!(o.exclude, ["*.csv", "b"]);
+        assert_eq!(o.exclude_from, ["list"]);
+        assert_eq!(o.names, ["d"]);
         assert!(p(&["-cx"]).is_err());
         assert!(p(&["-f", "a"]).is_err());
     }

@@ -106,7 +106,7 @@ fn differential_with_gnu_gzip() {
         eprintln!("GNU gzip not installed; skipping");
         return;
     }
-    let dir = scratch("gnu");
+    let dir = scratch("gzip-gnu");
     let text: Vec<u8> = (0..5000)
         .flat_map(|i| format!("line {i}\n").into_bytes())
         .collect();
