@@ -136,17 +136,26 @@ impl<'a> ArtifactCache<'a> {
         }
     }
 
-    /// Loads the compiled form of `wasm`, compiling and storing it on a
-    /// miss; `commands` is stored beside it for [`lookup_file`].
-    pub(crate) fn load(&self, wasm: &[u8], name: &str, commands: &[String]) -> Result<Module> {
+    /// Loads the compiled form of `wasm`; on a miss, compiles what
+    /// `prepare` makes of it (e.g. a pre-initialised snapshot) and stores
+    /// that under `wasm`'s key. `commands` is stored beside it for
+    /// [`lookup_file`](Self::lookup_file).
+    pub(crate) fn load(
+        &self,
+        wasm: &[u8],
+        name: &str,
+        commands: &[String],
+        prepare: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+    ) -> Result<Module> {
         let key = self.key(wasm);
         let _ = store_atomically(&self.commands_path(&key), commands.join("\n").as_bytes());
         if let Some(module) = self.deserialize(&key) {
             return Ok(module);
         }
+        let prepared = prepare(wasm)?;
         let compiled = self
             .engine
-            .precompile_module(wasm)
+            .precompile_module(&prepared)
             .map_err(|e| invalid(name, e))?;
         let path = self.artifact_path(&key);
         if let Err(err) = store_atomically(&path, &compiled) {
@@ -211,7 +220,9 @@ mod tests {
 
         assert!(cache.lookup_file(&module_path).is_none());
         cache
-            .load(WAT.as_bytes(), "m", &["a".into(), "b".into()])
+            .load(WAT.as_bytes(), "m", &["a".into(), "b".into()], |w| {
+                Ok(w.to_vec())
+            })
             .unwrap();
         cache.record_file(&module_path, WAT.as_bytes());
         let hit = cache.lookup_file(&module_path).expect("index hit");
@@ -228,9 +239,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let engine = Engine::default();
         let cache = ArtifactCache::new(dir.path(), &engine);
-        cache.load(WAT.as_bytes(), "m", &[]).unwrap();
+        let same = |w: &[u8]| Ok(w.to_vec());
+        cache.load(WAT.as_bytes(), "m", &[], same).unwrap();
         let key = cache.key(WAT.as_bytes());
         std::fs::write(cache.artifact_path(&key), b"garbage").unwrap();
-        assert!(cache.load(WAT.as_bytes(), "m", &[]).is_ok());
+        assert!(cache.load(WAT.as_bytes(), "m", &[], same).is_ok());
     }
 }

@@ -19,6 +19,7 @@ mod epoch;
 mod exec;
 mod limits;
 mod module;
+mod preinit;
 
 pub use cache::default_cache_dir;
 pub use command::Command;

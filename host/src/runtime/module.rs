@@ -2,6 +2,7 @@
 //! their `InstancePre`, built once per module for the process lifetime.
 
 use super::cache::{compile_uncached, ArtifactCache};
+use super::preinit;
 use super::StoreState;
 use crate::error::{Error, ErrorKind, Result};
 use std::path::{Path, PathBuf};
@@ -103,9 +104,16 @@ impl GuestModule {
             Commands::Single(name) => vec![name.clone()],
             Commands::Multicall => multicall_commands(&bytes, &what)?,
         };
+        let prepare = |wasm: &[u8]| -> Result<Vec<u8>> {
+            if preinit::wants_preinit(wasm) {
+                preinit::preinitialize(engine, linker, wasm, &what)
+            } else {
+                Ok(wasm.to_vec())
+            }
+        };
         let module = match &cache {
-            Some(cache) => cache.load(&bytes, &what, &commands)?,
-            None => compile_uncached(engine, &bytes, &what)?,
+            Some(cache) => cache.load(&bytes, &what, &commands, prepare)?,
+            None => compile_uncached(engine, &prepare(&bytes)?, &what)?,
         };
         if let (Some(cache), ModuleSource::File(path)) = (&cache, &spec.source) {
             cache.record_file(path, &bytes);
