@@ -63,6 +63,7 @@ FILES = {
     "work/t/d2/sub/bin": b"\0\2",
     "work/t/d1/kind": "file\n",
     "work/t/d2/kind/x": "in a directory\n",
+    "work/t/a3.txt": "apple\nbanana\ncherry\ndate\n",
 }
 
 A_B_DIFF = "2c2\n< banana\n---\n> blueberry\n"
@@ -74,6 +75,30 @@ DIFF_R = """diff -r t/d1/changed.txt t/d2/changed.txt
 File t/d1/kind is a regular file while file t/d2/kind is a directory
 Only in t/d1: only1.txt
 Only in t/d2: only2.txt
+Binary files t/d1/sub/bin and t/d2/sub/bin differ
+"""
+DIFF_DIRS = """diff t/d1/changed.txt t/d2/changed.txt
+1c1
+< one
+---
+> two
+File t/d1/kind is a regular file while file t/d2/kind is a directory
+Only in t/d1: only1.txt
+Only in t/d2: only2.txt
+Common subdirectories: t/d1/sub and t/d2/sub
+"""
+DIFF_RN = """diff -rN t/d1/changed.txt t/d2/changed.txt
+1c1
+< one
+---
+> two
+File t/d1/kind is a regular file while file t/d2/kind is a directory
+diff -rN t/d1/only1.txt t/d2/only1.txt
+1d0
+< 1
+diff -rN t/d1/only2.txt t/d2/only2.txt
+0a1
+> 2
 Binary files t/d1/sub/bin and t/d2/sub/bin differ
 """
 DIFF_RQ = """Files t/d1/changed.txt and t/d2/changed.txt differ
@@ -150,6 +175,11 @@ CASES = [
     case(["diff", "-rq", "t/d1", "t/d2"], DIFF_RQ, 1),
     case(["diff", "-ru", "t/d1/sub", "t/d2/sub"], "Binary files t/d1/sub/bin and t/d2/sub/bin differ\n", 1),
     case(["diff", "-r", "t/d1", "t/d1"], "", 0),
+    case(["diff", "t/d1", "t/d2"], DIFF_DIRS, 1),
+    case(["diff", "-rN", "t/d1", "t/d2"], DIFF_RN, 1),
+    case(["diff", "a.txt", "t/a3.txt"], "3a4\n> date\n", 1),
+    case(["diff", "t/a3.txt", "a.txt"], "4d3\n< date\n", 1),
+    case(["diff", "-N", "a.txt", "nope"], "1,3d0\n< apple\n< banana\n< cherry\n", 1),
     case(["diff", "-uq", "a.txt", "b.txt"], "Files a.txt and b.txt differ\n", 1),
     # Without LANG the locale is C, where GNU cmp says "char" too.
     case(["cmp", "a.txt", "b.txt"], "a.txt b.txt differ: char 8, line 2\n", 1),

@@ -1,16 +1,18 @@
-//! `diff -r`: compares two directory trees, as GNU diff does.
+//! `diff` of two directories, with or without `-r`, as GNU diff does it.
 //!
 //! diffutils 0.6 compares two files only. The walk is done here, and every
-//! pair of files present on both sides goes through the same comparison as
-//! a plain `diff` ([`compare`]), so formats and options behave alike.
+//! pair of files goes through the same comparison as a plain `diff`
+//! ([`compare`]), so formats and options behave alike.
 //!
 //! Output, in name order (bytes, as in the C locale):
-//! - `Only in DIR: NAME` for an entry on one side only;
+//! - `Only in DIR: NAME` for an entry on one side only (unless `-N`, which
+//!   compares it with an empty file);
 //! - `diff SWITCHES A/NAME B/NAME` followed by the differences, for files
 //!   that differ (only the `Files ... differ` line with `-q`);
 //! - `Binary files A/NAME and B/NAME differ` when either holds a NUL byte
 //!   (without `-q`, which says `Files ... differ` for every kind of file);
-//! - `File A/NAME is a KIND while file B/NAME is a KIND` for a type clash.
+//! - `File A/NAME is a KIND while file B/NAME is a KIND` for a type clash;
+//! - `Common subdirectories: A/NAME and B/NAME` without `-r`.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -20,7 +22,8 @@ use std::io::{self, Write};
 use diffutilslib::params::Params;
 use diffutilslib::utils::report_failure_to_read_input_file;
 
-use super::diffutils::{compare, DIFFERENT, TROUBLE};
+use super::diff_output::compare;
+use super::diffutils::{ModuleFlags, DIFFERENT, TROUBLE};
 
 /// How much of a file is searched for a NUL byte to call it binary; GNU
 /// looks at its first read buffer.
@@ -28,15 +31,17 @@ const BINARY_PROBE: usize = 32 * 1024;
 
 /// Compares the directories `params.from` and `params.to`; `switches` are
 /// the options as given, for the `diff ...` lines. Returns the exit status.
-pub fn run(params: Params, switches: &str) -> i32 {
+pub fn run(params: Params, switches: &str, flags: &ModuleFlags) -> i32 {
     let mut walk = Walk {
         params,
         switches,
+        recursive: flags.recursive,
+        new_file: flags.new_file,
         status: 0,
         out: io::stdout().lock(),
     };
     let (from, to) = (walk.params.from.clone(), walk.params.to.clone());
-    walk.directories(&from, &to);
+    walk.directories(Side::present(&from), Side::present(&to));
     if let Err(err) = walk.out.flush() {
         eprintln!("diff: write error: {err}");
         return TROUBLE;
@@ -44,12 +49,32 @@ pub fn run(params: Params, switches: &str) -> i32 {
     walk.status
 }
 
-/// State of one recursive comparison.
+/// One side of a comparison: a path, which may be absent under `-N`.
+#[derive(Clone, Copy)]
+struct Side<'p> {
+    /// The path, as printed.
+    path: &'p OsString,
+    /// The entry exists (`false` only for the missing side under `-N`).
+    exists: bool,
+}
+
+impl<'p> Side<'p> {
+    /// An existing entry.
+    fn present(path: &'p OsString) -> Self {
+        Side { path, exists: true }
+    }
+}
+
+/// State of one directory comparison.
 struct Walk<'a> {
     /// The parsed options; `from` and `to` are set per file pair.
     params: Params,
     /// The options as given, repeated in `diff ...` lines.
     switches: &'a str,
+    /// `-r`: descend into common subdirectories.
+    recursive: bool,
+    /// `-N`: compare an entry present on one side with an empty file.
+    new_file: bool,
     /// The exit status so far.
     status: i32,
     /// Standard output.
@@ -58,36 +83,55 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     /// Compares the entries of the directories `from` and `to`.
-    fn directories(&mut self, from: &OsString, to: &OsString) {
+    fn directories(&mut self, from: Side<'_>, to: Side<'_>) {
         let (Some(from_names), Some(to_names)) = (self.names(from), self.names(to)) else {
             return;
         };
         for name in from_names.union(&to_names) {
-            let from_path = join(from, name);
-            let to_path = join(to, name);
-            match (from_names.contains(name), to_names.contains(name)) {
-                (true, true) => self.entries(&from_path, &to_path),
-                (true, false) => self.only_in(from, name),
-                _ => self.only_in(to, name),
+            let from_path = join(from.path, name);
+            let to_path = join(to.path, name);
+            let from_side = Side {
+                path: &from_path,
+                exists: from_names.contains(name),
+            };
+            let to_side = Side {
+                path: &to_path,
+                exists: to_names.contains(name),
+            };
+            match (from_side.exists, to_side.exists) {
+                (true, true) => self.entries(from_side, to_side),
+                _ if self.new_file => self.one_sided(from_side, to_side),
+                (true, false) => self.only_in(from.path, name),
+                _ => self.only_in(to.path, name),
             }
         }
     }
 
     /// Compares two entries of the same name.
-    fn entries(&mut self, from: &OsString, to: &OsString) {
-        let (Some(from_meta), Some(to_meta)) = (self.metadata(from), self.metadata(to)) else {
+    fn entries(&mut self, from: Side<'_>, to: Side<'_>) {
+        let (Some(from_meta), Some(to_meta)) = (self.metadata(from.path), self.metadata(to.path))
+        else {
             return;
         };
         if from_meta.is_dir() && to_meta.is_dir() {
-            self.directories(from, to);
+            if self.recursive {
+                self.directories(from, to);
+            } else {
+                let line = format!(
+                    "Common subdirectories: {} and {}\n",
+                    from.path.to_string_lossy(),
+                    to.path.to_string_lossy()
+                );
+                self.print(line.as_bytes());
+            }
         } else if from_meta.is_file() && to_meta.is_file() {
             self.files(from, to);
         } else {
             let line = format!(
                 "File {} is a {} while file {} is a {}\n",
-                from.to_string_lossy(),
+                from.path.to_string_lossy(),
                 kind(&from_meta),
-                to.to_string_lossy(),
+                to.path.to_string_lossy(),
                 kind(&to_meta)
             );
             self.print(line.as_bytes());
@@ -95,8 +139,24 @@ impl Walk<'_> {
         }
     }
 
-    /// Compares two regular files.
-    fn files(&mut self, from: &OsString, to: &OsString) {
+    /// Under `-N`, compares an entry present on one side only with nothing.
+    fn one_sided(&mut self, from: Side<'_>, to: Side<'_>) {
+        let present = if from.exists { from } else { to };
+        let Some(meta) = self.metadata(present.path) else {
+            return;
+        };
+        if meta.is_dir() && self.recursive {
+            self.directories(from, to);
+        } else if meta.is_file() {
+            self.files(from, to);
+        } else {
+            let (dir, name) = split_last(present.path);
+            self.only_in(&dir, &name);
+        }
+    }
+
+    /// Compares two regular files (one may be absent under `-N`).
+    fn files(&mut self, from: Side<'_>, to: Side<'_>) {
         let (Some(from_data), Some(to_data)) = (self.read(from), self.read(to)) else {
             return;
         };
@@ -107,22 +167,22 @@ impl Walk<'_> {
         if !self.params.brief && (is_binary(&from_data) || is_binary(&to_data)) {
             let line = format!(
                 "Binary files {} and {} differ\n",
-                from.to_string_lossy(),
-                to.to_string_lossy()
+                from.path.to_string_lossy(),
+                to.path.to_string_lossy()
             );
             self.print(line.as_bytes());
             return;
         }
-        self.params.from = from.clone();
-        self.params.to = to.clone();
+        self.params.from = from.path.clone();
+        self.params.to = to.path.clone();
         match compare(&self.params, &from_data, &to_data) {
             Ok(comparison) => {
                 if !self.params.brief {
                     let header = format!(
                         "diff{} {} {}\n",
                         self.switches,
-                        from.to_string_lossy(),
-                        to.to_string_lossy()
+                        from.path.to_string_lossy(),
+                        to.path.to_string_lossy()
                     );
                     self.print(header.as_bytes());
                 }
@@ -143,14 +203,18 @@ impl Walk<'_> {
         self.status = self.status.max(DIFFERENT);
     }
 
-    /// The entry names of `dir`, sorted; `None` after reporting an error.
-    fn names(&mut self, dir: &OsString) -> Option<BTreeSet<OsString>> {
-        let listing = fs::read_dir(dir).and_then(|entries| {
+    /// The entry names of a directory, sorted (none for an absent side);
+    /// `None` after reporting an error.
+    fn names(&mut self, dir: Side<'_>) -> Option<BTreeSet<OsString>> {
+        if !dir.exists {
+            return Some(BTreeSet::new());
+        }
+        let listing = fs::read_dir(dir.path).and_then(|entries| {
             entries
                 .map(|entry| entry.map(|entry| entry.file_name()))
                 .collect::<io::Result<BTreeSet<_>>>()
         });
-        self.reported(dir, listing)
+        self.reported(dir.path, listing)
     }
 
     /// Metadata of `path`, following symbolic links; `None` after reporting
@@ -159,9 +223,13 @@ impl Walk<'_> {
         self.reported(path, fs::metadata(path))
     }
 
-    /// Content of the file `path`; `None` after reporting an error.
-    fn read(&mut self, path: &OsString) -> Option<Vec<u8>> {
-        self.reported(path, fs::read(path))
+    /// Content of a file (empty for an absent side); `None` after reporting
+    /// an error.
+    fn read(&mut self, file: Side<'_>) -> Option<Vec<u8>> {
+        if !file.exists {
+            return Some(Vec::new());
+        }
+        self.reported(file.path, fs::read(file.path))
     }
 
     /// The value of `result`, or `None` after reporting its error for
@@ -200,6 +268,16 @@ fn join(dir: &OsString, name: &OsString) -> OsString {
     path
 }
 
+/// `path` split at its last `/` into directory and name, the inverse of
+/// [`join`] for the paths the walk builds.
+fn split_last(path: &OsString) -> (OsString, OsString) {
+    let text = path.to_string_lossy();
+    match text.rsplit_once('/') {
+        Some((dir, name)) => (dir.into(), name.into()),
+        None => (".".into(), text.as_ref().into()),
+    }
+}
+
 /// The GNU name of a file's type in "File ... is a ..." lines.
 fn kind(meta: &Metadata) -> &'static str {
     if meta.is_dir() {
@@ -229,6 +307,12 @@ mod tests {
         let name = OsString::from("f");
         assert_eq!(join(&OsString::from("a"), &name), "a/f");
         assert_eq!(join(&OsString::from("a/"), &name), "a/f");
+    }
+
+    #[test]
+    fn split_last_undoes_join() {
+        let joined = join(&OsString::from("a/b"), &OsString::from("c"));
+        assert_eq!(split_last(&joined), ("a/b".into(), "c".into()));
     }
 
     #[test]

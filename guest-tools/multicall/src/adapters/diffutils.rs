@@ -7,32 +7,32 @@
 //! the output itself is produced entirely by upstream code. `cmp`'s `main` is
 //! public and used as is (see [`cmp_main`]).
 //!
-//! Two things are added on top: `-r` (diffutils 0.6 has no recursive mode;
-//! see [`diff_recursive`]) and the exit status of `-y`, which upstream's
-//! binary always reports as 0.
+//! Added on top: directory operands, `-r` and `-N` (diffutils 0.6 compares
+//! two files only; see [`diff_recursive`]), and fixes to upstream's output
+//! (see [`super::diff_output`]).
 
 use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use diffutilslib::cmp;
-use diffutilslib::params::{self, Format, Params};
+use diffutilslib::params;
 use diffutilslib::utils::report_failure_to_read_input_file;
-use diffutilslib::{context_diff, ed_diff, normal_diff, side_by_side_diff, unified_diff};
 
+use super::diff_output::compare;
 use super::diff_recursive;
 use super::uutils::flush_stdout;
 
 /// Exit status for "differences found" (GNU diff and cmp).
-pub(super) const DIFFERENT: i32 = 1;
+pub const DIFFERENT: i32 = 1;
 /// Exit status for trouble: bad options, unreadable input (GNU diff and cmp).
-pub(super) const TROUBLE: i32 = 2;
+pub const TROUBLE: i32 = 2;
 
 /// `diff` up to its exit status: 0 when the files are the same, 1 when they
 /// differ, 2 on trouble.
 fn run_diff(args: Vec<OsString>) -> i32 {
     let switches = switches(&args);
-    let (args, recursive) = strip_recursive(args);
+    let (args, flags) = split_flags(args);
     let params = match params::parse_params(args.into_iter().peekable()) {
         Ok(params) => params,
         Err(message) => {
@@ -40,8 +40,8 @@ fn run_diff(args: Vec<OsString>) -> i32 {
             return TROUBLE;
         }
     };
-    if recursive && is_dir(&params.from) && is_dir(&params.to) {
-        return diff_recursive::run(params, &switches);
+    if is_dir(&params.from) && is_dir(&params.to) {
+        return diff_recursive::run(params, &switches, &flags);
     }
     let report_identical = || {
         if params.report_identical_files {
@@ -62,8 +62,10 @@ fn run_diff(args: Vec<OsString>) -> i32 {
     let mut unreadable = false;
     let mut read = |path: &OsString| {
         read_input(path).unwrap_or_else(|err| {
-            report_failure_to_read_input_file(&params.executable, path, &err);
-            unreadable = true;
+            if !(flags.new_file && err.kind() == io::ErrorKind::NotFound) {
+                report_failure_to_read_input_file(&params.executable, path, &err);
+                unreadable = true;
+            }
             Vec::new()
         })
     };
@@ -92,64 +94,21 @@ fn run_diff(args: Vec<OsString>) -> i32 {
     }
 }
 
-/// What comparing two inputs gave.
-pub(super) struct Comparison {
-    /// The text to print: the differences in the chosen format, or the
-    /// "Files ... differ" line of `--brief`.
-    pub output: Vec<u8>,
-    /// The inputs differ (exit status 1).
-    pub differ: bool,
+/// Options of `diff` that the module implements itself, diffutils 0.6
+/// not knowing them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ModuleFlags {
+    /// `-r`, `--recursive`: compare directories recursively.
+    pub recursive: bool,
+    /// `-N`, `--new-file`: a missing file is compared as an empty one.
+    pub new_file: bool,
 }
 
-/// Compares `from` and `to` (the contents of `params.from` and `params.to`)
-/// in the format `params` asks for. Errors are reported here; `Err` holds
-/// the exit status.
-pub(super) fn compare(params: &Params, from: &[u8], to: &[u8]) -> Result<Comparison, i32> {
-    if params.brief {
-        let differ = from != to;
-        let output = if differ {
-            format!(
-                "Files {} and {} differ\n",
-                params.from.to_string_lossy(),
-                params.to.to_string_lossy()
-            )
-            .into_bytes()
-        } else {
-            Vec::new()
-        };
-        return Ok(Comparison { output, differ });
-    }
-    let output = match params.format {
-        Format::Normal => normal_diff(from, to, params),
-        Format::Unified => unified_diff(from, to, params),
-        Format::Context => context_diff(from, to, params),
-        Format::Ed => ed_diff(from, to, params).map_err(|err| {
-            eprintln!("{err}");
-            TROUBLE
-        })?,
-        Format::SideBySide => {
-            // The side-by-side formatter writes to the writer it is given
-            // and always returns nothing, so whether the inputs differ
-            // must be decided here (upstream's binary exits 0 for any -y).
-            let mut output = Vec::new();
-            side_by_side_diff(from, to, &mut output, params);
-            return Ok(Comparison {
-                output,
-                differ: from != to,
-            });
-        }
-    };
-    Ok(Comparison {
-        differ: !output.is_empty(),
-        output,
-    })
-}
-
-/// `args` without `-r`/`--recursive` (which diffutils does not know; the
-/// module implements it, see [`diff_recursive`]), with flag clusters such as
-/// `-uq` split up, and whether `-r` was there.
-fn strip_recursive(args: Vec<OsString>) -> (Vec<OsString>, bool) {
-    let mut recursive = false;
+/// `args` without the options in [`ModuleFlags`], with flag clusters such
+/// as `-uq` split up (diffutils knows its flags one by one only), and the
+/// module's flags that were found.
+fn split_flags(args: Vec<OsString>) -> (Vec<OsString>, ModuleFlags) {
+    let mut flags = ModuleFlags::default();
     let mut out = Vec::with_capacity(args.len());
     let mut options_ended = false;
     for (index, arg) in args.into_iter().enumerate() {
@@ -160,23 +119,23 @@ fn strip_recursive(args: Vec<OsString>) -> (Vec<OsString>, bool) {
             options_ended = true;
             out.push(arg);
         } else if text == "--recursive" {
-            recursive = true;
+            flags.recursive = true;
+        } else if text == "--new-file" {
+            flags.new_file = true;
         } else if !text.starts_with("--") && text[1..].chars().all(|c| c.is_ascii_alphabetic()) {
-            // A cluster of flags such as `-ru`, split up because diffutils
-            // only knows them one by one; clusters with a value (`-U5`)
-            // hold digits and are left alone.
+            // Clusters with a value (`-U5`) hold digits and are left alone.
             for flag in text[1..].chars() {
-                if flag == 'r' {
-                    recursive = true;
-                } else {
-                    out.push(OsString::from(format!("-{flag}")));
+                match flag {
+                    'r' => flags.recursive = true,
+                    'N' => flags.new_file = true,
+                    _ => out.push(OsString::from(format!("-{flag}"))),
                 }
             }
         } else {
             out.push(arg);
         }
     }
-    (out, recursive)
+    (out, flags)
 }
 
 /// The options of a `diff` command line as GNU repeats them in the
@@ -256,39 +215,45 @@ mod tests {
         args.iter().map(OsString::from).collect()
     }
 
+    fn flags(recursive: bool, new_file: bool) -> ModuleFlags {
+        ModuleFlags {
+            recursive,
+            new_file,
+        }
+    }
+
     #[test]
-    fn recursive_flag_is_taken_out() {
+    fn module_flags_are_taken_out() {
         assert_eq!(
-            strip_recursive(os(&["diff", "-r", "a", "b"])),
-            (os(&["diff", "a", "b"]), true)
+            split_flags(os(&["diff", "-r", "a", "b"])),
+            (os(&["diff", "a", "b"]), flags(true, false))
         );
         assert_eq!(
-            strip_recursive(os(&["diff", "-ru", "a", "b"])),
-            (os(&["diff", "-u", "a", "b"]), true)
+            split_flags(os(&["diff", "-ruN", "a", "b"])),
+            (os(&["diff", "-u", "a", "b"]), flags(true, true))
         );
-        assert!(strip_recursive(os(&["diff", "--recursive", "a", "b"])).1);
+        assert_eq!(
+            split_flags(os(&["diff", "--recursive", "--new-file", "a", "b"])).1,
+            flags(true, true)
+        );
     }
 
     #[test]
     fn flag_clusters_are_split() {
         assert_eq!(
-            strip_recursive(os(&["diff", "-uq", "a", "b"])),
-            (os(&["diff", "-u", "-q", "a", "b"]), false)
+            split_flags(os(&["diff", "-uq", "a", "b"])),
+            (os(&["diff", "-u", "-q", "a", "b"]), flags(false, false))
         );
         assert_eq!(
-            strip_recursive(os(&["diff", "-rqs", "a", "b"])),
-            (os(&["diff", "-q", "-s", "a", "b"]), true)
-        );
-        assert_eq!(
-            strip_recursive(os(&["diff", "-u", "a", "b"])),
-            (os(&["diff", "-u", "a", "b"]), false)
+            split_flags(os(&["diff", "-u", "a", "b"])),
+            (os(&["diff", "-u", "a", "b"]), flags(false, false))
         );
     }
 
     #[test]
-    fn recursive_flag_is_not_found_in_values_or_operands() {
+    fn module_flags_are_not_found_in_values_or_operands() {
         let args = os(&["diff", "--label=-r", "-U3", "--", "-r", "b"]);
-        assert_eq!(strip_recursive(args.clone()), (args, false));
+        assert_eq!(split_flags(args.clone()), (args, flags(false, false)));
     }
 
     #[test]

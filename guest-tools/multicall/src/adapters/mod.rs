@@ -7,7 +7,8 @@
 //! modes, threads).
 
 pub mod cp;
-pub mod diff_recursive;
+mod diff_output;
+mod diff_recursive;
 pub mod diffutils;
 pub mod find;
 pub mod grep;
