@@ -247,8 +247,7 @@ impl<'a> Session<'a> {
         if s0.is_absent() && s1.is_absent() {
             return Ok(SAME);
         }
-        let no_diff_means_no_output =
-            self.opts.output.style != Style::SideBySide || self.opts.output.suppress_common_lines;
+        let no_diff_means_no_output = self.opts.output.no_diff_means_no_output();
         if let (Some(m0), Some(m1)) = (s0.meta(), s1.meta()) {
             if !s0.is_absent() && !s1.is_absent() && m0.same_file(m1) && no_diff_means_no_output {
                 return Ok(SAME);
@@ -256,6 +255,11 @@ impl<'a> Session<'a> {
         }
         let (dir0, dir1) = (s0.is_dir(), s1.is_dir());
         if dir0 && dir1 {
+            if self.opts.output.style == Style::Ifdef {
+                return Err(Error::Fatal(
+                    "-D option not supported with directories".into(),
+                ));
+            }
             if parent.is_some() && !o.recursive {
                 self.message(&[
                     b"Common subdirectories: ",
@@ -422,10 +426,7 @@ impl<'a> Session<'a> {
                 let [a, b] = self.shown_names(ops);
                 self.message(&[b"Files ", &a, b" and ", &b, b" differ\n"])?;
             }
-        } else if differ
-            || self.opts.output.style == Style::SideBySide
-                && !self.opts.output.suppress_common_lines
-        {
+        } else if differ || !self.opts.output.no_diff_means_no_output() {
             let names = self.shown_names(ops);
             let header = parent.map(|_| {
                 let mut h = b"diff".to_vec();

@@ -128,36 +128,31 @@ fn literal(c: u8, out: &mut String) {
 
 /// `\{n\}`, `\{n,\}`, `\{n,m\}` starting after `\{`; returns the index
 /// after `\}`.
-fn interval(p: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> {
-    let start = i;
-    while i < p.len() && (p[i].is_ascii_digit() || p[i] == b',') {
-        i += 1;
-    }
-    if !p[i..].starts_with(b"\\}") {
+fn interval(p: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
+    let Some(len) = p[i..].windows(2).position(|w| w == b"\\}") else {
         return Err("Unmatched \\{".into());
-    }
-    let body = std::str::from_utf8(&p[start..i]).map_err(|_| "Invalid content of \\{\\}")?;
+    };
+    let body = std::str::from_utf8(&p[i..i + len]).unwrap_or("x");
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let valid = match body.split_once(',') {
-        None => !body.is_empty(),
+        None => number(body),
         Some((lo, hi)) => {
-            !lo.contains(',')
-                && !hi.contains(',')
+            (lo.is_empty() || number(lo))
+                && (hi.is_empty() || number(hi))
                 && (hi.is_empty()
-                    || lo.parse::<u32>().unwrap_or(0) <= hi.parse::<u32>().unwrap_or(u32::MAX))
+                    || lo.parse::<u64>().unwrap_or(0) <= hi.parse::<u64>().unwrap_or(u64::MAX))
         }
     };
     if !valid {
         return Err("Invalid content of \\{\\}".into());
     }
-    let body = if body.starts_with(',') {
-        format!("0{body}")
-    } else {
-        body.to_owned()
-    };
     out.push('{');
-    out.push_str(&body);
+    if body.starts_with(',') {
+        out.push('0');
+    }
+    out.push_str(body);
     out.push('}');
-    Ok(i + 2)
+    Ok(i + len + 2)
 }
 
 /// A bracket expression starting after `[`; returns the index after `]`.
@@ -169,7 +164,15 @@ fn bracket(p: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> {
         out.push('^');
         i += 1;
     }
+    if i >= p.len() {
+        // GNU's wording when the pattern ends right after the bracket.
+        return Err("Invalid regular expression".into());
+    }
     let mut first = true;
+    // The last item, when a `-` after it would make a range; and whether
+    // the last item was a class or a range, after which `-` is an error.
+    let mut range_start: Option<u8> = None;
+    let mut after_class = false;
     loop {
         let Some(&c) = p.get(i) else {
             return Err(UNMATCHED.into());
@@ -188,11 +191,18 @@ fn bracket(p: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> {
             };
             let name = &rest[..len];
             if kind == b':' {
+                const CLASSES: [&[u8]; 12] = [
+                    b"alpha", b"upper", b"lower", b"digit", b"xdigit", b"space", b"print",
+                    b"punct", b"graph", b"cntrl", b"blank", b"alnum",
+                ];
+                if !CLASSES.contains(&name) {
+                    return Err("Invalid character class name".into());
+                }
                 out.push_str("[:");
-                out.push_str(
-                    std::str::from_utf8(name).map_err(|_| "Invalid character class name")?,
-                );
+                out.push_str(std::str::from_utf8(name).unwrap_or_default());
                 out.push_str(":]");
+                range_start = None;
+                after_class = true;
             } else {
                 // Collating symbols and equivalence classes: only single
                 // characters exist in the C locale.
@@ -200,15 +210,29 @@ fn bracket(p: &[u8], mut i: usize, out: &mut String) -> Result<usize, String> {
                     return Err("Invalid collation character".into());
                 };
                 bracket_char(*ch, out);
+                range_start = Some(*ch);
+                after_class = false;
             }
             i += 2 + len + 2;
             continue;
         }
-        if c == b'-' && p.get(i + 1) != Some(&b']') && !out.ends_with('[') && !out.ends_with("[^") {
+        let next = p.get(i + 1).copied();
+        if c == b'-' && next.is_some_and(|n| n != b']') && (range_start.is_some() || after_class) {
+            let hi = next.unwrap_or_default();
+            if after_class || range_start.is_some_and(|lo| lo > hi) {
+                return Err("Invalid range end".into());
+            }
             out.push('-');
-        } else {
-            bracket_char(c, out);
+            bracket_char(hi, out);
+            i += 2;
+            // A range cannot start where one ends (`[a-c-e]`).
+            range_start = None;
+            after_class = true;
+            continue;
         }
+        bracket_char(c, out);
+        range_start = Some(c);
+        after_class = false;
         i += 1;
     }
 }

@@ -5,9 +5,6 @@
 //! collapsed or dropped, tabs expanded) and the forms are interned. The
 //! search then compares numbers, never bytes.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use super::{Compare, WhiteSpace};
@@ -31,40 +28,62 @@ pub fn classify(
     r1: Range<usize>,
     cmp: &Compare,
 ) -> Classes {
-    let mut interner = Interner::new(cmp, r0.len() + r1.len());
-    let first = r0.map(|i| interner.class(t0, i)).collect();
-    let second = r1.map(|i| interner.class(t1, i)).collect();
+    let mut interner = Interner::new(cmp, [t0, t1], r0.len() + r1.len());
+    let first = r0.map(|i| interner.class(0, i)).collect();
+    let second = r1.map(|i| interner.class(1, i)).collect();
     Classes {
         first,
         second,
-        count: interner.next as usize,
+        count: interner.reps.len(),
     }
 }
 
+/// Where a class's representative line is: a line of one of the texts
+/// (comparing exactly), or a canonical form kept in the arena.
+#[derive(Clone, Copy)]
+enum Rep {
+    Line { file: u8, line: u32 },
+    Arena { start: u32, len: u32 },
+}
+
+/// An interning table tuned for many distinct lines: open addressing over
+/// 8-byte slots (hash tag, class), keys left in the texts rather than
+/// copied. A 10 MB file has hundreds of thousands of distinct lines, and
+/// the table's cache misses are most of the comparison's cost.
 struct Interner<'t> {
     cmp: Compare,
     normalizes: bool,
-    complete: HashMap<Cow<'t, [u8]>, u32, FxBuild>,
+    texts: [&'t Text; 2],
+    /// `(tag, class)`; class 0 marks an empty slot.
+    slots: Vec<(u32, u32)>,
+    mask: usize,
+    /// Representative of each class, by class number (0 unused).
+    reps: Vec<Rep>,
+    arena: Vec<u8>,
     /// Incomplete last lines that must not equal complete lines (see
     /// [`Interner::class`]); at most one per file.
     incomplete: Vec<(Vec<u8>, u32)>,
     scratch: Vec<u8>,
-    next: u32,
 }
 
 impl<'t> Interner<'t> {
-    fn new(cmp: &Compare, lines: usize) -> Self {
+    fn new(cmp: &Compare, texts: [&'t Text; 2], lines: usize) -> Self {
+        let size = (lines * 2).max(16).next_power_of_two();
         Interner {
             cmp: *cmp,
             normalizes: cmp.ignore_case || cmp.white_space != WhiteSpace::None,
-            complete: HashMap::with_capacity_and_hasher(lines, FxBuild::default()),
+            texts,
+            slots: vec![(0, 0); size],
+            mask: size - 1,
+            reps: vec![Rep::Arena { start: 0, len: 0 }],
+            arena: Vec::new(),
             incomplete: Vec::new(),
             scratch: Vec::new(),
-            next: 1,
         }
     }
 
-    fn class(&mut self, text: &'t Text, i: usize) -> u32 {
+    fn class(&mut self, file: usize, i: usize) -> u32 {
+        let text = self.texts[file];
         let body = text.body(i);
         // An incomplete last line equals only the other file's incomplete
         // line, unless trailing white space (which the newline counts as)
@@ -81,24 +100,69 @@ impl<'t> Interner<'t> {
             if let Some(&(_, class)) = self.incomplete.iter().find(|(k, _)| k[..] == *key) {
                 return class;
             }
-            let class = self.next;
-            self.next += 1;
+            let class = self.reps.len() as u32;
+            self.reps.push(Rep::Arena { start: 0, len: 0 });
             self.incomplete.push((key.to_vec(), class));
             return class;
         }
-        if let Some(&class) = self.complete.get(key) {
-            return class;
+        let hash = hash(key);
+        let tag = (hash >> 32) as u32;
+        let mut at = hash as usize & self.mask;
+        loop {
+            let (t, class) = self.slots[at];
+            if class == 0 {
+                break;
+            }
+            if t == tag && self.rep_bytes(class) == key {
+                return class;
+            }
+            at = (at + 1) & self.mask;
         }
-        let owned = if self.normalizes {
-            Cow::Owned(self.scratch.clone())
+        let class = self.reps.len() as u32;
+        let rep = if self.normalizes {
+            let start = self.arena.len() as u32;
+            self.arena.extend_from_slice(&self.scratch);
+            Rep::Arena {
+                start,
+                len: self.scratch.len() as u32,
+            }
         } else {
-            Cow::Borrowed(body)
+            Rep::Line {
+                file: file as u8,
+                line: i as u32,
+            }
         };
-        let class = self.next;
-        self.next += 1;
-        self.complete.insert(owned, class);
+        self.reps.push(rep);
+        self.slots[at] = (tag, class);
         class
     }
+
+    fn rep_bytes(&self, class: u32) -> &[u8] {
+        match self.reps[class as usize] {
+            Rep::Line { file, line } => self.texts[usize::from(file)].body(line as usize),
+            Rep::Arena { start, len } => &self.arena[start as usize..(start + len) as usize],
+        }
+    }
+}
+
+/// A 64-bit hash of a line: FxHash's multiply-rotate over 8-byte words,
+/// with a final mix so that the low bits (which pick the slot) depend on
+/// every input bit. Inputs are file lines: no adversary to resist.
+fn hash(bytes: &[u8]) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h = bytes.len() as u64;
+    let mut add = |word: u64| h = (h.rotate_left(5) ^ word).wrapping_mul(SEED);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        add(u64::from_le_bytes(chunk.try_into().expect("8-byte chunk")));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        add(u64::from_le_bytes(word));
+    }
+    (h ^ (h >> 32)).wrapping_mul(0xff51_afd7_ed55_8ccd) ^ (h >> 29)
 }
 
 /// Whether `b` is white space in the C locale (`isspace`).
@@ -182,46 +246,6 @@ fn expand_tabs(line: &[u8], cmp: &Compare, out: &mut Vec<u8>) {
         }
     }
 }
-
-/// A fast non-cryptographic hasher (the FxHash mixing step); inputs are
-/// file lines, so denial-of-service resistance buys nothing here.
-#[derive(Default)]
-struct FxHasher {
-    hash: u64,
-}
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8-byte chunk")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FxBuild = BuildHasherDefault<FxHasher>;
 
 #[cfg(test)]
 mod tests {

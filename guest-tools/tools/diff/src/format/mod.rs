@@ -8,6 +8,7 @@
 
 pub mod context;
 pub mod ed;
+pub mod ifdef;
 pub mod normal;
 pub mod side;
 pub mod unified;
@@ -39,6 +40,9 @@ pub enum Style {
     Rcs,
     /// `-y`: two columns.
     SideBySide,
+    /// `-D NAME` and the `--*-format` options: the merged input through
+    /// group and line formats.
+    Ifdef,
 }
 
 impl Style {
@@ -82,6 +86,23 @@ pub struct Settings {
     pub sdiff_merge_assist: bool,
     /// Hunks whose changed lines are all ignorable are not shown.
     pub ignorable: Ignorable,
+    /// The formats of [`Style::Ifdef`].
+    pub formats: Option<ifdef::Formats>,
+}
+
+impl Settings {
+    /// Whether identical inputs print nothing: false for `-y` without
+    /// `--suppress-common-lines` and for formats that print common lines.
+    pub fn no_diff_means_no_output(&self) -> bool {
+        match self.style {
+            Style::SideBySide => self.suppress_common_lines,
+            Style::Ifdef => self
+                .formats
+                .as_ref()
+                .is_none_or(ifdef::Formats::no_diff_means_no_output),
+            _ => true,
+        }
+    }
 }
 
 /// One input as the printers see it.
@@ -133,6 +154,13 @@ impl<'a> Printer<'a> {
             Style::ForwardEd => ed::print_forward_ed(self, changes),
             Style::Rcs => ed::print_rcs(self, changes),
             Style::SideBySide => side::print(self, changes),
+            Style::Ifdef => {
+                let settings = self.settings;
+                match &settings.formats {
+                    Some(formats) => ifdef::print(self, changes, formats),
+                    None => Ok(()),
+                }
+            }
         }
     }
 

@@ -1,4 +1,6 @@
-//! `--help` and `--version` texts.
+//! `--help` and `--version` texts. The version line ends in GNU's version
+//! number and names GNU diffutils, because scripts sniff `diff --version`
+//! to decide whether GNU options are available; they are.
 
 /// The `--help` text: GNU diff's, less what this diff does not do.
 pub const HELP: &str = "\
@@ -7,8 +9,8 @@ Compare FILES line by line.
 
 Mandatory arguments to long options are mandatory for short options too.
       --normal                  output a normal diff (the default)
-  -q, --brief                   report only whether files differ
-  -s, --report-identical-files  also report if two files are the same
+  -q, --brief                   report only when files differ
+  -s, --report-identical-files  report when two files are the same
   -c, -C NUM, --context[=NUM]   output NUM (default 3) lines of copied context
   -u, -U NUM, --unified[=NUM]   output NUM (default 3) lines of unified context
   -e, --ed                      output an ed script
@@ -53,11 +55,40 @@ Mandatory arguments to long options are mandatory for short options too.
   -a, --text                      treat all files as text
       --strip-trailing-cr         strip trailing carriage return on input
 
+  -D, --ifdef=NAME                output merged file with '#ifdef NAME' diffs
+      --GTYPE-group-format=GFMT   format GTYPE input groups with GFMT
+      --line-format=LFMT          format all input lines with LFMT
+      --LTYPE-line-format=LFMT    format LTYPE input lines with LFMT
+    These format options provide fine-grained control over the output
+      of diff, generalizing -D/--ifdef.
+    LTYPE is 'old', 'new', or 'unchanged'.  GTYPE is LTYPE or 'changed'.
+    GFMT (only) may contain:
+      %<  lines from FILE1
+      %>  lines from FILE2
+      %=  lines common to FILE1 and FILE2
+      %[-][WIDTH][.[PREC]]{doxX}LETTER  printf-style spec for LETTER
+        LETTERs are as follows for new group, lower case for old group:
+          F  first line number
+          L  last line number
+          N  number of lines = L-F+1
+          E  F-1
+          M  L+1
+      %(A=B?T:E)  if A equals B then T else E
+    LFMT (only) may contain:
+      %L  contents of line
+      %l  contents of line, excluding any trailing newline
+      %[-][WIDTH][.[PREC]]{doxX}n  printf-style spec for input line number
+    Both GFMT and LFMT may contain:
+      %%  %
+      %c'C'  the single character C
+      %c'\\OOO'  the character with octal code OOO
+      C    the character C (other characters represent themselves)
+
   -d, --minimal            try hard to find a smaller set of changes
       --horizon-lines=NUM  keep NUM lines of the common prefix and suffix
       --speed-large-files  assume large files and many scattered small changes
-      --color[=WHEN]       accepted for compatibility; WHEN is 'never' or 'auto'
-                             (output is never colored)
+      --color[=WHEN]       accepted for compatibility; output is never colored
+      --palette=PALETTE    accepted for compatibility
 
       --help               display this help and exit
   -v, --version            output version information and exit
@@ -66,14 +97,14 @@ FILES are 'FILE1 FILE2' or 'DIR1 DIR2' or 'DIR FILE' or 'FILE DIR'.
 If --from-file or --to-file is given, there are no restrictions on FILE(s).
 If a FILE is '-', read standard input.
 Exit status is 0 if inputs are the same, 1 if different, 2 if trouble.
-REs are GNU basic regular expressions without back-references.
-Not supported: -D/--ifdef, the --*-format options, -l/--paginate, --color=always.
+REs are GNU basic regular expressions, without back-references.
 ";
 
 /// The `--version` text.
 pub fn version() -> String {
     format!(
-        "diff (wasm-agent wa-diff) {}\nCompatible with GNU diffutils 3.8 diff.\n",
+        "diff (GNU diffutils compatible; wasm-agent wa-diff {}) 3.8\n\
+         This is not GNU diff: a reimplementation that follows GNU diffutils 3.8.\n",
         env!("CARGO_PKG_VERSION")
     )
 }

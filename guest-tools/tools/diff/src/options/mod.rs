@@ -10,6 +10,7 @@ use getopt::{Arg, Item, Long};
 
 use crate::analyze::{Compare, WhiteSpace};
 use crate::error::Error;
+use crate::format::ifdef::Formats;
 use crate::format::{Settings, Style};
 use crate::hunk::Ignorable;
 use crate::regex;
@@ -127,7 +128,10 @@ enum Key {
     SuppressCommonLines,
     Tabsize,
     ToFile,
-    GroupOrLineFormat,
+    /// `--unchanged-group-format` (0), old (1), new (2), changed (3).
+    GroupFormat(u8),
+    /// `--unchanged-line-format` (0), old (1), new (2).
+    LineFormatOf(u8),
     Color,
     Palette,
 }
@@ -180,14 +184,42 @@ fn short(c: u8) -> Option<(Arg, Key)> {
 
 macro_rules! long {
     ($($name:literal $arg:ident $key:ident),* $(,)?) => {
-        &[$(Long { name: $name, arg: Arg::$arg, key: Key::$key }),*]
+        &[$(Long { name: $name, arg: Arg::$arg, key: key!($key) }),*]
+    };
+}
+
+/// Long option keys; the format options carry which format they set.
+macro_rules! key {
+    (UnchangedGroupFormat) => {
+        Key::GroupFormat(0)
+    };
+    (OldGroupFormat) => {
+        Key::GroupFormat(1)
+    };
+    (NewGroupFormat) => {
+        Key::GroupFormat(2)
+    };
+    (ChangedGroupFormat) => {
+        Key::GroupFormat(3)
+    };
+    (UnchangedLineFormat) => {
+        Key::LineFormatOf(0)
+    };
+    (OldLineFormat) => {
+        Key::LineFormatOf(1)
+    };
+    (NewLineFormat) => {
+        Key::LineFormatOf(2)
+    };
+    ($key:ident) => {
+        Key::$key
     };
 }
 
 const LONG: &[Long<Key>] = long![
     "binary" No NoOp,
     "brief" No Brief,
-    "changed-group-format" Required GroupOrLineFormat,
+    "changed-group-format" Required ChangedGroupFormat,
     "color" Optional Color,
     "context" Optional ContextN,
     "ed" No Ed,
@@ -214,13 +246,13 @@ const LONG: &[Long<Key>] = long![
     "line-format" Required LineFormat,
     "minimal" No Minimal,
     "new-file" No NewFile,
-    "new-group-format" Required GroupOrLineFormat,
-    "new-line-format" Required GroupOrLineFormat,
+    "new-group-format" Required NewGroupFormat,
+    "new-line-format" Required NewLineFormat,
     "no-dereference" No NoDereference,
     "no-ignore-file-name-case" No NoIgnoreFileNameCase,
     "normal" No Normal,
-    "old-group-format" Required GroupOrLineFormat,
-    "old-line-format" Required GroupOrLineFormat,
+    "old-group-format" Required OldGroupFormat,
+    "old-line-format" Required OldLineFormat,
     "paginate" No Paginate,
     "palette" Required Palette,
     "rcs" No Rcs,
@@ -238,8 +270,8 @@ const LONG: &[Long<Key>] = long![
     "tabsize" Required Tabsize,
     "text" No Text,
     "to-file" Required ToFile,
-    "unchanged-group-format" Required GroupOrLineFormat,
-    "unchanged-line-format" Required GroupOrLineFormat,
+    "unchanged-group-format" Required UnchangedGroupFormat,
+    "unchanged-line-format" Required UnchangedLineFormat,
     "unidirectional-new-file" No UnidirectionalNewFile,
     "unified" Optional UnifiedN,
     "version" No Version,
@@ -288,6 +320,8 @@ struct Builder {
     function_patterns: Vec<Vec<u8>>,
     ignore_patterns: Vec<Vec<u8>>,
     horizon: usize,
+    group_formats: [Option<Vec<u8>>; 4],
+    line_formats: [Option<Vec<u8>>; 3],
 }
 
 /// Parses `args` (`args[0]` is the program name).
@@ -312,6 +346,7 @@ pub fn parse(args: &[OsString], env: &Env) -> Result<Command, Error> {
             suppress_common_lines: false,
             sdiff_merge_assist: false,
             ignorable: Ignorable::default(),
+            formats: None,
         },
         brief: false,
         report_identical: false,
@@ -334,6 +369,8 @@ pub fn parse(args: &[OsString], env: &Env) -> Result<Command, Error> {
         function_patterns: Vec::new(),
         ignore_patterns: Vec::new(),
         horizon: 0,
+        group_formats: [None, None, None, None],
+        line_formats: [None, None, None],
     };
     let mut prev: Option<Key> = None;
     for item in parsed.items {
@@ -395,11 +432,44 @@ pub fn parse(args: &[OsString], env: &Env) -> Result<Command, Error> {
                 b.context = Some(b.context.map_or(3, |c| c.max(3)));
             }
             Key::Minimal => o.compare.minimal = true,
-            Key::Ifdef | Key::LineFormat | Key::GroupOrLineFormat => {
-                return Err(Error::Fatal(
-                    "the -D/--ifdef and --*-format output formats are not supported by this diff"
-                        .into(),
-                ));
+            Key::Ifdef => {
+                specify_style(&mut b.style, Style::Ifdef)?;
+                let name = arg();
+                let formats: [&[u8]; 4] = [
+                    b"%=",
+                    b"#ifndef @\n%<#endif /* ! @ */\n",
+                    b"#ifdef @\n%>#endif /* @ */\n",
+                    b"#ifndef @\n%<#else /* @ */\n%>#endif /* @ */\n",
+                ];
+                for (slot, f) in b.group_formats.iter_mut().zip(formats) {
+                    let value = f.split(|&c| c == b'@').collect::<Vec<_>>().join(&name[..]);
+                    specify_value(slot, value, "-D")?;
+                }
+            }
+            Key::LineFormat => {
+                specify_style(&mut b.style, Style::Ifdef)?;
+                for slot in &mut b.line_formats {
+                    specify_value(slot, arg(), "--line-format")?;
+                }
+            }
+            Key::LineFormatOf(k) => {
+                specify_style(&mut b.style, Style::Ifdef)?;
+                let name = [
+                    "--unchanged-line-format",
+                    "--old-line-format",
+                    "--new-line-format",
+                ][usize::from(k)];
+                specify_value(&mut b.line_formats[usize::from(k)], arg(), name)?;
+            }
+            Key::GroupFormat(k) => {
+                specify_style(&mut b.style, Style::Ifdef)?;
+                let name = [
+                    "--unchanged-group-format",
+                    "--old-group-format",
+                    "--new-group-format",
+                    "--changed-group-format",
+                ][usize::from(k)];
+                specify_value(&mut b.group_formats[usize::from(k)], arg(), name)?;
             }
             Key::Ed => specify_style(&mut b.style, Style::Ed)?,
             Key::ForwardEd => specify_style(&mut b.style, Style::ForwardEd)?,
@@ -486,11 +556,8 @@ pub fn parse(args: &[OsString], env: &Env) -> Result<Command, Error> {
                         String::from_utf8_lossy(&v)
                     )));
                 }
-                if v == b"always" {
-                    return Err(Error::Fatal(
-                        "--color=always is not supported by this diff".into(),
-                    ));
-                }
+                // Output is never colored: the sandbox's output is never a
+                // terminal, and escape codes only get in an agent's way.
             }
         }
         prev = Some(key);
@@ -524,6 +591,9 @@ fn finish(
     }
     o.output.style = style;
     o.output.context = context.unwrap_or(0);
+    if style == Style::Ifdef {
+        o.output.formats = Some(Formats::complete(b.group_formats, b.line_formats));
+    }
     o.output.time_style = if style == Style::Context && !env.hard_time_locale() {
         TimeStyle::Ctime
     } else {

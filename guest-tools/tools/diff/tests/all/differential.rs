@@ -57,6 +57,29 @@ const OPTION_SETS: &[&[&str]] = &[
     &["-s"],
     &["-u", "--label", "L1", "--label", "L2"],
     &["--horizon-lines=2", "-u"],
+    &["-D", "FOO"],
+    &["-D", "X", "-B"],
+    &[
+        "--old-line-format=-%l\n",
+        "--new-line-format=+%l\n",
+        "--unchanged-line-format= %l\n",
+    ],
+    &["--changed-group-format=%<%>", "--unchanged-group-format="],
+    &["--line-format=%5dn: %L"],
+    &[
+        "--new-group-format=%dF,%dL %dN %dE %dM%c'\\012'%>",
+        "--old-group-format=%(n=1?one:%dn)%c':'%<",
+    ],
+    &[
+        "--unchanged-group-format=%(N=0?:[%xN %oN %XM])\n",
+        "--changed-group-format=%-4dn|%04dN|%.3dF\n",
+    ],
+    &[
+        "--old-line-format=%L",
+        "--new-line-format=",
+        "--unchanged-line-format=",
+    ],
+    &["-t", "--line-format=%l|%%|%c'x'%q\n"],
 ];
 
 const WORDS: &[&str] = &[
