@@ -416,7 +416,7 @@ pub fn parse(args: &[OsString], env: &Env) -> Result<Command, Error> {
                         Style::Context
                     },
                 )?;
-                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                let n = usize::try_from(n).unwrap_or(MAX_LINES).min(MAX_LINES);
                 b.context = Some(b.context.map_or(n, |c| c.max(n)));
                 b.explicit_context = true;
             }
@@ -539,7 +539,9 @@ pub fn parse(args: &[OsString], env: &Env) -> Result<Command, Error> {
                 let n = parse_number(&v).filter(|&n| n >= 0).ok_or_else(|| {
                     Error::Usage(format!("invalid horizon length {}", quote_arg(&v)))
                 })?;
-                b.horizon = b.horizon.max(usize::try_from(n).unwrap_or(usize::MAX));
+                b.horizon = b
+                    .horizon
+                    .max(usize::try_from(n).unwrap_or(MAX_LINES).min(MAX_LINES));
             }
             Key::IgnoreFileNameCase => o.files.ignore_file_name_case = true,
             Key::NoIgnoreFileNameCase => o.files.ignore_file_name_case = false,
@@ -590,7 +592,7 @@ fn finish(
         }
     }
     o.output.style = style;
-    o.output.context = context.unwrap_or(0);
+    o.output.context = context.unwrap_or(0).min(MAX_LINES);
     if style == Style::Ifdef {
         o.output.formats = Some(Formats::complete(b.group_formats, b.line_formats));
     }
@@ -699,11 +701,26 @@ fn specify_os(current: &mut Option<OsString>, value: OsString, option: &str) -> 
     Ok(())
 }
 
+/// Context and horizon widths are capped here (GNU's `LIN_MAX`, a
+/// quarter of the line-number range, so that sums cannot overflow).
+const MAX_LINES: usize = (isize::MAX / 4) as usize;
+
+/// The largest `-W` and `--tabsize` accepted. GNU accepts any, and pads
+/// lines to that many columns: a huge value fills the disk (or here, the
+/// sandbox's memory) with blanks.
+pub const MAX_COLUMNS: i128 = 1_000_000;
+
 fn set_positive(current: &mut Option<usize>, v: &[u8], what: &str) -> Result<(), Error> {
     let n = parse_number(v)
         .filter(|&n| n > 0)
         .ok_or_else(|| Error::Usage(format!("invalid {what} {}", quote_arg(v))))?;
-    let n = usize::try_from(n).unwrap_or(usize::MAX / 4);
+    if n > MAX_COLUMNS {
+        return Err(Error::Usage(format!(
+            "invalid {what} {} (at most {MAX_COLUMNS} in this diff)",
+            quote_arg(v)
+        )));
+    }
+    let n = n as usize;
     match current {
         Some(c) if *c != n => Err(Error::Fatal(format!("conflicting {what} options"))),
         _ => {
