@@ -48,7 +48,7 @@ impl Block {
 fn parse(text: &str) -> Vec<Case> {
     let mut cases: Vec<Case> = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
-    let mut flush = |cases: &mut Vec<Case>, blocks: &mut Vec<Block>| {
+    let flush = |cases: &mut Vec<Case>, blocks: &mut Vec<Block>| {
         if let Some(case) = cases.last_mut() {
             for b in blocks.drain(..) {
                 apply(case, b);
