@@ -66,6 +66,8 @@ impl Tree {
                         Node::Dir
                     }
                     FileType::File => Node::File(fs.read_file(&full).await?),
+                    // Devices live in /dev, never in a case directory.
+                    FileType::CharDevice => continue,
                 };
                 tree.nodes.insert(path, node);
             }

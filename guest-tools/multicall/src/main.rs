@@ -20,6 +20,17 @@ use std::io::Write;
 
 use dispatch::{Invocation, MODULE_NAME};
 
+/// Pre-initialisation entry point, run once by the wasm-agent host before
+/// the module's state is snapshotted (see host/src/runtime/preinit.rs):
+/// builds every utility's message catalogue, so commands start with it
+/// built instead of parsing it. Must not touch the environment or the
+/// filesystem (it runs before `_start`).
+#[cfg(target_os = "wasi")]
+#[export_name = "wizer-initialize"]
+pub extern "C" fn wizer_initialize() {
+    uucore::locale::prebuild_all_localizers();
+}
+
 fn main() {
     let code = match dispatch::resolve(std::env::args_os().collect()) {
         Invocation::Run {

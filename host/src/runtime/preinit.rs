@@ -24,6 +24,10 @@ use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
 /// The export a module names its initialisation function with.
 pub(crate) const INIT_EXPORT: &str = "wizer-initialize";
 
+/// Longest an init function may run (it runs once per module, not per
+/// command, but a broken one must not hang the host).
+const INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// True if `wasm` exports [`INIT_EXPORT`].
 pub(crate) fn wants_preinit(wasm: &[u8]) -> bool {
     for payload in Parser::new(0).parse_all(wasm) {
@@ -72,29 +76,56 @@ pub(crate) fn preinitialize(
         },
     );
     store.limiter(|state| &mut state.limiter);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| {
-            Error::new(
-                ErrorKind::Runtime,
-                format!("cannot start pre-initialisation: {err}"),
-            )
-        })?;
-    runtime.block_on(async {
-        let instance = linker
-            .instantiate_async(&mut store, &module)
-            .await
-            .map_err(failed)?;
-        let init = instance
-            .get_typed_func::<(), ()>(&mut store, INIT_EXPORT)
-            .map_err(failed)?;
-        init.call_async(&mut store, ()).await.map_err(failed)?;
-        let mut state = Snapshotted {
-            store: &mut store,
-            instance,
-        };
-        wizer.snapshot(&cx, &mut state).await.map_err(failed)
+    // Epoch interruption is on in this engine; give the init function a
+    // generous deadline instead of the default "interrupt at once".
+    let deadline = std::time::Instant::now() + INIT_TIMEOUT;
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        if std::time::Instant::now() >= deadline {
+            return Err(wasmtime::Error::msg(format!(
+                "the {INIT_EXPORT} function ran for more than {INIT_TIMEOUT:?}"
+            )));
+        }
+        Ok(wasmtime::UpdateDeadline::Continue(1))
+    });
+    // The init function is async to wasmtime (our WASI functions are), so
+    // it runs on an executor of its own, on a thread of its own: the caller
+    // may itself be inside an async runtime, which cannot be blocked on.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|err| {
+                        Error::new(
+                            ErrorKind::Runtime,
+                            format!("cannot start pre-initialisation: {err}"),
+                        )
+                    })?;
+                runtime.block_on(async {
+                    let instance = linker
+                        .instantiate_async(&mut store, &module)
+                        .await
+                        .map_err(failed)?;
+                    let init = instance
+                        .get_typed_func::<(), ()>(&mut store, INIT_EXPORT)
+                        .map_err(failed)?;
+                    init.call_async(&mut store, ()).await.map_err(failed)?;
+                    let mut state = Snapshotted {
+                        store: &mut store,
+                        instance,
+                    };
+                    wizer.snapshot(&cx, &mut state).await.map_err(failed)
+                })
+            })
+            .join()
+            .unwrap_or_else(|_| {
+                Err(Error::new(
+                    ErrorKind::Runtime,
+                    format!("pre-initialising guest module {what} panicked"),
+                ))
+            })
     })
 }
 
@@ -158,7 +189,13 @@ mod tests {
 
     #[test]
     fn the_snapshot_starts_initialised() {
-        let engine = Engine::default();
+        // The runtime's own engine: epoch interruption and pooling included.
+        let engine = crate::runtime::engine::build_engine(crate::runtime::engine::PoolSizes {
+            instances: 2,
+            table_elements: 1000,
+            memory_bytes: 1 << 24,
+        })
+        .unwrap();
         let mut linker = Linker::new(&engine);
         crate::wasi::add_to_linker(&mut linker).unwrap();
         let wasm = wat::parse_str(WAT).unwrap();
@@ -177,6 +214,7 @@ mod tests {
                 },
             },
         );
+        store.set_epoch_deadline(u64::MAX);
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -189,7 +227,8 @@ mod tests {
         });
         assert_eq!(
             err.downcast_ref::<crate::wasi::Stop>(),
-            Some(&crate::wasi::Stop::Exit(84))
+            Some(&crate::wasi::Stop::Exit(84)),
+            "{err:?}"
         );
     }
 }
