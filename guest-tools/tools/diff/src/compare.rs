@@ -30,8 +30,11 @@ pub struct Session<'a> {
     /// Standard error.
     pub err: &'a mut dyn Write,
     stdin: &'a mut dyn Read,
-    /// Standard input, once read (`-` may be compared more than once).
+    /// Standard input, once read: both sides of `diff - -` share it.
     stdin_data: Option<Vec<u8>>,
+    /// Standard input was used up by an earlier comparison; GNU diff closes
+    /// it then, so a later `-` (`--from-file - a b`) is an error.
+    stdin_closed: bool,
 }
 
 /// The state of one side of a comparison (GNU's `desc` markers).
@@ -106,6 +109,7 @@ impl<'a> Session<'a> {
             err,
             stdin,
             stdin_data: None,
+            stdin_closed: false,
         }
     }
 
@@ -187,6 +191,11 @@ impl<'a> Session<'a> {
             let [a, b] = self.shown_names(&ops);
             self.message(&[b"Files ", &a, b" and ", &b, b" are identical\n"])?;
         }
+        if status != SAME {
+            // Like GNU diff, show the differences before going on, so that
+            // they come before later error messages.
+            self.out.flush().map_err(write_error)?;
+        }
         Ok(status)
     }
 
@@ -201,7 +210,11 @@ impl<'a> Session<'a> {
             states[f] = Some(if f == 1 && paths[1] == paths[0] && states[0].is_some() {
                 clone_state(states[0].as_ref().expect("checked above"))
             } else if paths[f] == b"-" {
-                State::Stdin(meta::stdin_meta())
+                if self.stdin_closed {
+                    State::Failed(io::Error::other("Bad file descriptor"))
+                } else {
+                    State::Stdin(meta::stdin_meta())
+                }
             } else {
                 match meta::stat(&os(&paths[f]), !o.no_dereference) {
                     Ok(m) => State::Present(m),
@@ -377,6 +390,15 @@ impl<'a> Session<'a> {
 
     /// Compares the contents of two non-directories (GNU's `diff_2_files`).
     fn diff_2_files(&mut self, parent: Option<&Parent>, ops: &[Operand; 2]) -> Result<i32, Error> {
+        let status = self.diff_contents(parent, ops);
+        if ops.iter().any(|op| matches!(op.state, State::Stdin(_))) {
+            self.stdin_closed = true;
+            self.stdin_data = None;
+        }
+        status
+    }
+
+    fn diff_contents(&mut self, parent: Option<&Parent>, ops: &[Operand; 2]) -> Result<i32, Error> {
         let mut data: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
         let mut failed = false;
         for f in 0..2 {
@@ -474,6 +496,9 @@ impl<'a> Session<'a> {
         match &op.state {
             State::Absent(_) => Ok(Vec::new()),
             State::Stdin(_) => {
+                if self.stdin_closed {
+                    return Err(io::Error::other("Bad file descriptor"));
+                }
                 if self.stdin_data.is_none() {
                     let mut buf = Vec::new();
                     self.stdin.read_to_end(&mut buf)?;

@@ -54,6 +54,8 @@ const OPTION_SETS: &[&[&str]] = &[
     &["-H"],
     &["-q"],
     &["-q", "-B"],
+    &["-a"],
+    &["-a", "-u", "-i"],
     &["-s"],
     &["-u", "--label", "L1", "--label", "L2"],
     &["--horizon-lines=2", "-u"],
@@ -158,7 +160,13 @@ fn render(rng: &mut Rng, lines: &[String]) -> Vec<u8> {
     if !s.is_empty() && rng.below(4) == 0 {
         s.pop();
     }
-    s.into_bytes()
+    let mut bytes = s.into_bytes();
+    // Now and then a NUL byte: a binary file (or text, with -a).
+    if !bytes.is_empty() && rng.below(40) == 0 {
+        let at = rng.below(bytes.len());
+        bytes[at] = 0;
+    }
+    bytes
 }
 
 #[test]
