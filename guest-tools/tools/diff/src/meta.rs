@@ -95,13 +95,15 @@ pub fn stat(path: &OsStr, follow: bool) -> io::Result<Meta> {
 /// `fstat` of standard input, or a stand-in (a pipe written now) when the
 /// platform cannot tell.
 pub fn stdin_meta() -> Meta {
-    stdin_metadata()
+    let mut meta = stdin_metadata()
         .map(|m| from_metadata(&m))
-        .unwrap_or_else(|| Meta {
-            kind: Kind::Fifo,
-            mtime: now(),
-            ..Meta::absent(Kind::Fifo)
-        })
+        .unwrap_or_else(|| Meta::absent(Kind::Fifo));
+    // A pipe's time is when it was last written: about now. The sandbox
+    // reports streams with no times at all.
+    if meta.kind != Kind::Regular && meta.mtime == (0, 0) {
+        meta.mtime = now();
+    }
+    meta
 }
 
 #[cfg(any(unix, target_os = "wasi"))]

@@ -92,22 +92,27 @@ impl<'a> Search<'a> {
         }
     }
 
+    #[inline]
     fn eq(&self, x: isize, y: isize) -> bool {
         self.x[x as usize] == self.y[y as usize]
     }
 
+    #[inline]
     fn fd(&self, d: isize) -> isize {
         self.fd[(d + self.offset) as usize]
     }
 
+    #[inline]
     fn set_fd(&mut self, d: isize, v: isize) {
         self.fd[(d + self.offset) as usize] = v;
     }
 
+    #[inline]
     fn bd(&self, d: isize) -> isize {
         self.bd[(d + self.offset) as usize]
     }
 
+    #[inline]
     fn set_bd(&mut self, d: isize, v: isize) {
         self.bd[(d + self.offset) as usize] = v;
     }
@@ -151,11 +156,16 @@ impl<'a> Search<'a> {
             while d >= fmin {
                 let (tlo, thi) = (self.fd(d - 1), self.fd(d + 1));
                 let x0 = if tlo < thi { thi } else { tlo + 1 };
-                let (mut x, mut y) = (x0, x0 - d);
-                while x < xlim && y < ylim && self.eq(x, y) {
-                    x += 1;
-                    y += 1;
-                }
+                let y0 = x0 - d;
+                let snake = if x0 < xlim && y0 < ylim {
+                    common_prefix(
+                        &self.x[x0 as usize..xlim as usize],
+                        &self.y[y0 as usize..ylim as usize],
+                    )
+                } else {
+                    0
+                };
+                let (x, y) = (x0 + snake, y0 + snake);
                 big_snake |= x - x0 > SNAKE_LIMIT;
                 self.set_fd(d, x);
                 if odd && bmin <= d && d <= bmax && self.bd(d) <= x {
@@ -186,11 +196,16 @@ impl<'a> Search<'a> {
             while d >= bmin {
                 let (tlo, thi) = (self.bd(d - 1), self.bd(d + 1));
                 let x0 = if tlo < thi { tlo } else { thi - 1 };
-                let (mut x, mut y) = (x0, x0 - d);
-                while xoff < x && yoff < y && self.eq(x - 1, y - 1) {
-                    x -= 1;
-                    y -= 1;
-                }
+                let y0 = x0 - d;
+                let snake = if xoff < x0 && yoff < y0 {
+                    common_suffix(
+                        &self.x[xoff as usize..x0 as usize],
+                        &self.y[yoff as usize..y0 as usize],
+                    )
+                } else {
+                    0
+                };
+                let (x, y) = (x0 - snake, y0 - snake);
                 big_snake |= x0 - x > SNAKE_LIMIT;
                 self.set_bd(d, x);
                 if !odd && fmin <= d && d <= fmax && x <= self.fd(d) {
@@ -339,6 +354,20 @@ impl<'a> Search<'a> {
             }
         }
     }
+}
+
+/// Length of the common start of `a` and `b` (a forward snake).
+fn common_prefix(a: &[u32], b: &[u32]) -> isize {
+    a.iter().zip(b).take_while(|(p, q)| p == q).count() as isize
+}
+
+/// Length of the common end of `a` and `b` (a backward snake).
+fn common_suffix(a: &[u32], b: &[u32]) -> isize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count() as isize
 }
 
 /// The ranges and search limits the cost heuristics look at.
