@@ -158,7 +158,9 @@ impl<'a> ArtifactCache<'a> {
             .precompile_module(&prepared)
             .map_err(|e| invalid(name, e))?;
         let path = self.artifact_path(&key);
-        if let Err(err) = store_atomically(&path, &compiled) {
+        let stored = store_atomically(&path, &compiled);
+        prune(self.dir);
+        if let Err(err) = stored {
             // An unwritable cache costs speed, not correctness.
             eprintln!(
                 "wasm-agent: warning: cannot write module cache {}: {err}",
@@ -177,6 +179,34 @@ impl<'a> ArtifactCache<'a> {
                 ),
             )
         })
+    }
+}
+
+/// Most compiled artifacts kept; older ones are deleted when a new one is
+/// written. Each is tens of megabytes, and every rebuild of the tools makes
+/// a new one.
+const KEEP_ARTIFACTS: usize = 6;
+
+/// Deletes all but the [`KEEP_ARTIFACTS`] newest artifacts of `dir` (and
+/// their command lists). Index entries pointing at deleted artifacts simply
+/// miss.
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut artifacts: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "cwasm"))
+        .filter_map(|path| {
+            let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+            Some((modified, path))
+        })
+        .collect();
+    artifacts.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, path) in artifacts.into_iter().skip(KEEP_ARTIFACTS) {
+        let _ = std::fs::remove_file(path.with_extension("commands"));
+        let _ = std::fs::remove_file(&path);
     }
 }
 
@@ -232,6 +262,36 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(10));
         std::fs::write(&module_path, WAT).unwrap();
         assert!(cache.lookup_file(&module_path).is_none());
+    }
+
+    #[test]
+    fn only_the_newest_artifacts_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..KEEP_ARTIFACTS + 3 {
+            let path = dir.path().join(format!("{i}.cwasm"));
+            std::fs::write(&path, b"x").unwrap();
+            std::fs::write(path.with_extension("commands"), b"x").unwrap();
+            let time =
+                std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1000 + i as u64);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(time)
+                .unwrap();
+        }
+        prune(dir.path());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".cwasm"))
+            .collect();
+        left.sort();
+        let expected: Vec<String> = (3..KEEP_ARTIFACTS + 3)
+            .map(|i| format!("{i}.cwasm"))
+            .collect();
+        assert_eq!(left, expected);
+        assert!(!dir.path().join("0.commands").exists());
     }
 
     #[test]
