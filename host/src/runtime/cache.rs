@@ -203,7 +203,7 @@ fn prune(dir: &Path) {
             Some((modified, path))
         })
         .collect();
-    artifacts.sort_by(|a, b| b.0.cmp(&a.0));
+    artifacts.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     for (_, path) in artifacts.into_iter().skip(KEEP_ARTIFACTS) {
         let _ = std::fs::remove_file(path.with_extension("commands"));
         let _ = std::fs::remove_file(&path);
