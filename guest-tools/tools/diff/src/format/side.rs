@@ -269,8 +269,15 @@ fn half_line(
                 }
             }
             _ => {
-                // Other control characters take no column.
-                if in_pos < bound {
+                // Other control characters (and, in the C locale, bytes
+                // above 127) take no column: they still fit at the bound,
+                // except form feed and vertical tab (as GNU diff 3.8 does).
+                let fits = if c == b'\x0c' || c == b'\x0b' {
+                    in_pos < bound
+                } else {
+                    in_pos <= bound
+                };
+                if fits {
                     buf.push(c);
                 }
             }

@@ -28,6 +28,8 @@ const OPTION_SETS: &[&[&str]] = &[
     &["-y"],
     &["-y", "-W", "61"],
     &["-y", "-W", "40", "-t"],
+    &["-y", "-W", "25"],
+    &["-y", "-W", "33", "-t", "--tabsize=4"],
     &["-y", "--suppress-common-lines"],
     &["-y", "--left-column"],
     &["-i"],
@@ -105,6 +107,11 @@ const WORDS: &[&str] = &[
     "a b ",
     ".",
     "  ",
+    "caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e",
+    "ctl\x01\x07x\x0cy",
+    "back\x08\x08sp",
+    "a\tb\tc\td\te\tf",
+    "one long line that is wider than half of the side by side output",
 ];
 
 fn line(rng: &mut Rng) -> String {
