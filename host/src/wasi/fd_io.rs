@@ -12,11 +12,28 @@ use super::ctx::{WasiCtx, WasiView};
 use super::errno::{CallResult, Errno, Stop};
 use super::fd_table::{Entry, InputStream, OutputStream};
 use super::guest_parts;
+use std::future::Future;
+use std::time::Instant;
 use wasmtime::Caller;
 
 /// Largest transfer of one call, so one call cannot hold the guest (or a
 /// pipe) for long.
 const MAX_IO: u32 = 1 << 20;
+
+/// Waits for `future` unless the command's deadline passes first: a guest
+/// blocked on a pipe is not running wasm, so epoch interruption cannot stop
+/// it.
+async fn before_deadline<T>(
+    deadline: Option<Instant>,
+    future: impl Future<Output = T>,
+) -> CallResult<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline.into(), future)
+            .await
+            .map_err(|_| Stop::Timeout.into()),
+        None => Ok(future.await),
+    }
+}
 
 /// Reads into `buf` from `fd` at its cursor (or at `at`).
 async fn read_into(
@@ -28,6 +45,7 @@ async fn read_into(
     if buf.is_empty() {
         return Ok(0);
     }
+    let deadline = ctx.deadline;
     match (ctx.fds.get_mut(fd)?, at) {
         (Entry::Input(_), Some(_)) => Err(Errno::Spipe.into()),
         (Entry::Input(InputStream::Empty), None) => Ok(0),
@@ -37,7 +55,9 @@ async fn read_into(
             *pos += n;
             Ok(n)
         }
-        (Entry::Input(InputStream::Pipe(reader)), None) => Ok(reader.read(buf).await),
+        (Entry::Input(InputStream::Pipe(reader)), None) => {
+            before_deadline(deadline, reader.read(buf)).await
+        }
         (Entry::File(file), at) => {
             if !file.read {
                 return Err(Errno::Badf.into());
@@ -60,6 +80,7 @@ pub(super) async fn write_to(
     data: &[u8],
     at: Option<u64>,
 ) -> CallResult<usize> {
+    let deadline = ctx.deadline;
     match (ctx.fds.get_mut(fd)?, at) {
         (Entry::Output(_), Some(_)) => Err(Errno::Spipe.into()),
         (Entry::Output(OutputStream::Discard), None) => Ok(data.len()),
@@ -67,10 +88,12 @@ pub(super) async fn write_to(
             Ok(()) => Ok(data.len()),
             Err(limit) => Err(Stop::OutputLimit { limit: limit.limit }.into()),
         },
-        (Entry::Output(OutputStream::Pipe(writer)), None) => match writer.write_all(data).await {
-            Ok(()) => Ok(data.len()),
-            Err(_) => Err(Stop::BrokenPipe.into()),
-        },
+        (Entry::Output(OutputStream::Pipe(writer)), None) => {
+            match before_deadline(deadline, writer.write_all(data)).await? {
+                Ok(()) => Ok(data.len()),
+                Err(_) => Err(Stop::BrokenPipe.into()),
+            }
+        }
         (Entry::File(file), at) => {
             if !file.write {
                 return Err(Errno::Badf.into());

@@ -260,3 +260,18 @@ async fn dev_stdout_and_stdin_are_the_commands_own_streams() {
         "from stdin\n"
     );
 }
+
+#[tokio::test]
+async fn a_reader_waiting_on_a_silent_pipe_is_stopped_by_its_deadline() {
+    let sb = sandbox();
+    // The writer stays open and never writes: cat waits in fd_read.
+    let (writer, reader) = pipe(1024);
+    let mut cmd = Command::new("cat");
+    cmd.stdin(wasm_agent::io::Input::Pipe(reader))
+        .timeout(Duration::from_millis(200));
+    let started = Instant::now();
+    let out = sb.run_command(cmd).await.unwrap();
+    assert_eq!(out.exit_code, 124);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(writer);
+}
