@@ -9,7 +9,7 @@
 //! 3. [`analyze`]: two [`text::Text`]s become a list of
 //!    [`analyze::Change`]s, with GNU's algorithm and heuristics so that
 //!    hunks come out the same;
-//! 4. [`format`]: the changes are printed (normal, context, unified, ed,
+//! 4. [`format`](mod@format): the changes are printed (normal, context, unified, ed,
 //!    RCS, side by side), hunks grouped and ignorable ones dropped by
 //!    [`hunk`].
 //!
