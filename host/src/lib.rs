@@ -28,7 +28,6 @@
 //! ```
 
 pub mod error;
-pub mod io;
 pub mod runtime;
 pub mod sandbox;
 pub mod wasi;
@@ -36,4 +35,5 @@ pub mod wasi;
 pub use error::{Error, ErrorKind, Result};
 pub use runtime::{Command, Limits, Runtime, RuntimeBuilder};
 pub use sandbox::{CommandOutput, FileStat, RmOptions, Sandbox, SandboxBuilder, Snapshot};
+pub use wasm_agent_shell::io;
 pub use wasm_agent_vfs as vfs;
