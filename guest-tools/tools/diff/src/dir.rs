@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use crate::compare::{write_error, Operand, Parent, Session, State, SAME};
 use crate::error::{self, Error};
 use crate::glob;
+use crate::meta;
 use crate::options::getopt::{bytes, os};
 
 /// How deep directories may nest when the platform cannot tell a loop
@@ -18,7 +19,13 @@ impl Session<'_> {
     /// GNU's `diff_dirs`: compares the entries of the directories `ops`
     /// (either may stand for an empty one).
     pub fn diff_dirs(&mut self, parent: Option<&Parent>, ops: &[Operand; 2]) -> Result<i32, Error> {
-        let ids = [0, 1].map(|f| ops[f].state.meta().and_then(|m| m.id));
+        let ids = [0, 1].map(|f| {
+            let m = ops[f].state.meta()?;
+            if matches!(ops[f].state, State::Absent(_)) {
+                return None;
+            }
+            meta::dir_id(&os(&ops[f].path), m)
+        });
         let absent = [0, 1].map(|f| matches!(ops[f].state, State::Absent(_)));
         let depth = parent.map_or(1, |p| p.depth + 1);
         let looping = |f: usize| {

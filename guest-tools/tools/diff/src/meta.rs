@@ -106,6 +106,51 @@ pub fn stdin_meta() -> Meta {
     meta
 }
 
+/// Device and inode of a directory, for loop detection: from `meta` where
+/// the platform reports them, else (WASI) from the open directory.
+pub fn dir_id(path: &OsStr, meta: &Meta) -> Option<(u64, u64)> {
+    meta.id.or_else(|| wasi_id(path))
+}
+
+#[cfg(target_os = "wasi")]
+fn wasi_id(path: &OsStr) -> Option<(u64, u64)> {
+    use std::os::fd::AsRawFd;
+
+    /// WASI preview 1's `filestat` (64 bytes; the file type byte is
+    /// followed by padding to the next 8-byte field).
+    #[repr(C)]
+    #[derive(Default)]
+    struct Filestat {
+        dev: u64,
+        ino: u64,
+        filetype: u8,
+        nlink: u64,
+        size: u64,
+        atim: u64,
+        mtim: u64,
+        ctim: u64,
+    }
+
+    // Declared here rather than through the `wasi` crate: std already
+    // imports this function, so the module's imports do not change.
+    #[link(wasm_import_module = "wasi_snapshot_preview1")]
+    unsafe extern "C" {
+        fn fd_filestat_get(fd: u32, buf: *mut Filestat) -> u16;
+    }
+
+    let dir = std::fs::File::open(path).ok()?;
+    let mut stat = Filestat::default();
+    // SAFETY: `dir` keeps the descriptor open during the call, and `stat`
+    // is a valid, writable `filestat` as the ABI lays it out.
+    let errno = unsafe { fd_filestat_get(dir.as_raw_fd() as u32, &mut stat) };
+    (errno == 0).then_some((stat.dev, stat.ino))
+}
+
+#[cfg(not(target_os = "wasi"))]
+fn wasi_id(_: &OsStr) -> Option<(u64, u64)> {
+    None
+}
+
 #[cfg(any(unix, target_os = "wasi"))]
 fn stdin_metadata() -> Option<Metadata> {
     use std::os::fd::FromRawFd;
