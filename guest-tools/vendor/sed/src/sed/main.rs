@@ -1,0 +1,1 @@
+uucore::bin!(uu_sed);
