@@ -37,6 +37,6 @@ cargo test --workspace "$@"
 log "guest tool crates (native)"
 cargo test --manifest-path guest-tools/Cargo.toml \
     --target-dir "$ROOT/target/guest-native" \
-    -p wa-awk -p wa-jq -p wa-archive -p wa-fsutils
+    -p wa-awk -p wa-jq -p wa-archive -p wa-fsutils -p wa-diff
 
 log "all tests passed"

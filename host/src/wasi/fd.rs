@@ -7,6 +7,7 @@ use super::errno::{CallResult, Errno};
 use super::fd_table::Entry;
 use super::guest_parts;
 use super::stat::{decode_times, write_filestat, write_stream_filestat};
+use crate::io::Output;
 use wasmtime::Caller;
 
 pub(crate) fn fd_close<T: WasiView>(caller: &mut Caller<'_, T>, fd: u32) -> CallResult {
@@ -29,7 +30,18 @@ pub(crate) fn fd_fdstat_get<T: WasiView>(
     out: u32,
 ) -> CallResult {
     let (mut mem, ctx) = guest_parts(caller)?;
-    let (kind, flags, base) = match ctx.fds.get(fd)? {
+    let entry = ctx.fds.get(fd)?;
+    let (kind, flags, base) = match entry {
+        // A file given as a standard stream is a file to the guest (it can
+        // seek and stat it), as a redirected descriptor is on Linux.
+        Entry::Input(_) | Entry::Output(_) if entry.file_stream().is_some() => {
+            let append = entry.file_stream().is_some_and(|s| s.is_append());
+            (
+                filetype::REGULAR_FILE,
+                if append { fdflags::APPEND } else { 0 },
+                rights::ALL,
+            )
+        }
         // Streams report no seek/tell rights and never the character-device
         // type, so guests do not mistake them for terminals.
         // (`get` looks through aliases, so `Alias` is never seen here.)
@@ -82,13 +94,17 @@ pub(crate) async fn fd_filestat_get<T: WasiView>(
     out: u32,
 ) -> CallResult {
     let ctx = caller.data_mut().wasi();
-    let meta = match ctx.fds.get(fd)? {
+    let entry = ctx.fds.get(fd)?;
+    let meta = match entry {
         Entry::File(file) => Some(file.file.clone().metadata().await?),
         Entry::Dir(dir) => {
             let path = dir.path.clone();
             Some(ctx.fs.metadata(&path).await?)
         }
-        Entry::Input(_) | Entry::Output(_) | Entry::Alias(_) => None,
+        Entry::Input(_) | Entry::Output(_) | Entry::Alias(_) => match entry.file_stream() {
+            Some(stream) => Some(stream.file().clone().metadata().await?),
+            None => None,
+        },
     };
     let (mut mem, _) = guest_parts(caller)?;
     match meta {
@@ -103,7 +119,15 @@ pub(crate) async fn fd_filestat_set_size<T: WasiView>(
     fd: u32,
     size: u64,
 ) -> CallResult {
-    let file = caller.data_mut().wasi().fds.file_mut(fd)?;
+    let fds = &mut caller.data_mut().wasi().fds;
+    if let Some(Output::File(stream)) = match fds.get(fd)? {
+        Entry::Output(output) => Some(output.clone()),
+        _ => None,
+    } {
+        stream.file().set_len(size).await?;
+        return Ok(());
+    }
+    let file = fds.file_mut(fd)?;
     if !file.write {
         return Err(Errno::Inval.into());
     }

@@ -9,9 +9,10 @@
 
 use super::abi::whence;
 use super::ctx::{WasiCtx, WasiView};
-use super::errno::{CallResult, Errno, Stop};
-use super::fd_table::{Entry, InputStream, OutputStream};
+use super::errno::{CallError, CallResult, Errno, Stop};
+use super::fd_table::Entry;
 use super::guest_parts;
+use crate::io::{Input, Output, StreamError};
 use std::future::Future;
 use std::time::Instant;
 use wasmtime::Caller;
@@ -35,6 +36,16 @@ async fn before_deadline<T>(
     }
 }
 
+/// Maps a stream failure to what the guest sees or how it is stopped.
+fn stream_error(err: StreamError) -> CallError {
+    match err {
+        StreamError::BrokenPipe => Stop::BrokenPipe.into(),
+        StreamError::OutputLimit { limit } => Stop::OutputLimit { limit }.into(),
+        StreamError::File(err) => err.into(),
+        StreamError::WrongDirection => Errno::Badf.into(),
+    }
+}
+
 /// Reads into `buf` from `fd` at its cursor (or at `at`).
 async fn read_into(
     ctx: &mut WasiCtx,
@@ -47,17 +58,14 @@ async fn read_into(
     }
     let deadline = ctx.deadline;
     match (ctx.fds.get_mut(fd)?, at) {
+        (Entry::Input(Input::File(stream)), Some(offset)) => {
+            Ok(stream.file().read_at(buf, offset).await?)
+        }
         (Entry::Input(_), Some(_)) => Err(Errno::Spipe.into()),
-        (Entry::Input(InputStream::Empty), None) => Ok(0),
-        (Entry::Input(InputStream::Bytes { data, pos }), None) => {
-            let n = buf.len().min(data.len() - *pos);
-            buf[..n].copy_from_slice(&data[*pos..*pos + n]);
-            *pos += n;
-            Ok(n)
-        }
-        (Entry::Input(InputStream::Pipe(reader)), None) => {
-            before_deadline(deadline, reader.read(buf)).await
-        }
+        (Entry::Input(input @ Input::Pipe(_)), None) => before_deadline(deadline, input.read(buf))
+            .await?
+            .map_err(stream_error),
+        (Entry::Input(input), None) => input.read(buf).await.map_err(stream_error),
         (Entry::File(file), at) => {
             if !file.read {
                 return Err(Errno::Badf.into());
@@ -82,17 +90,19 @@ pub(super) async fn write_to(
 ) -> CallResult<usize> {
     let deadline = ctx.deadline;
     match (ctx.fds.get_mut(fd)?, at) {
+        (Entry::Output(Output::File(stream)), Some(offset)) => {
+            Ok(stream.file().write_at(data, offset).await?)
+        }
         (Entry::Output(_), Some(_)) => Err(Errno::Spipe.into()),
-        (Entry::Output(OutputStream::Discard), None) => Ok(data.len()),
-        (Entry::Output(OutputStream::Capture(capture)), None) => match capture.write(data) {
-            Ok(()) => Ok(data.len()),
-            Err(limit) => Err(Stop::OutputLimit { limit: limit.limit }.into()),
-        },
-        (Entry::Output(OutputStream::Pipe(writer)), None) => {
-            match before_deadline(deadline, writer.write_all(data)).await? {
-                Ok(()) => Ok(data.len()),
-                Err(_) => Err(Stop::BrokenPipe.into()),
-            }
+        (Entry::Output(output @ Output::Pipe(_)), None) => {
+            before_deadline(deadline, output.write_all(data))
+                .await?
+                .map_err(stream_error)?;
+            Ok(data.len())
+        }
+        (Entry::Output(output), None) => {
+            output.write_all(data).await.map_err(stream_error)?;
+            Ok(data.len())
         }
         (Entry::File(file), at) => {
             if !file.write {
@@ -228,25 +238,53 @@ pub(crate) async fn fd_seek<T: WasiView>(
     how: u32,
     out: u32,
 ) -> CallResult {
-    let file = caller.data_mut().wasi().fds.file_mut(fd)?;
+    let fds = &mut caller.data_mut().wasi().fds;
+    // A file the caller gave as a standard stream keeps its offset in the
+    // stream, shared with the caller's other users of it.
+    if let Some(stream) = fds.get(fd)?.file_stream().cloned() {
+        let base = match how as u8 {
+            whence::SET => 0,
+            whence::CUR => stream.offset().await,
+            whence::END => stream.file().metadata().await?.len,
+            _ => return Err(Errno::Inval.into()),
+        };
+        let target = seek_target(base, offset)?;
+        stream.set_offset(target).await;
+        guest_parts(caller)?.0.write_u64(out, target)?;
+        return Ok(());
+    }
+    let file = fds.file_mut(fd)?;
     let base = match how as u8 {
         whence::SET => 0,
         whence::CUR => file.pos,
         whence::END => file.file.metadata().await?.len,
         _ => return Err(Errno::Inval.into()),
     };
-    let target = i128::from(base) + i128::from(offset);
-    if target < 0 {
-        return Err(Errno::Inval.into());
-    }
-    let target = u64::try_from(target).map_err(|_| Errno::Overflow)?;
+    let target = seek_target(base, offset)?;
     file.pos = target;
     guest_parts(caller)?.0.write_u64(out, target)?;
     Ok(())
 }
 
-pub(crate) fn fd_tell<T: WasiView>(caller: &mut Caller<'_, T>, fd: u32, out: u32) -> CallResult {
-    let pos = caller.data_mut().wasi().fds.file_mut(fd)?.pos;
+/// `base + offset`, refusing a position before the start or past `u64`.
+fn seek_target(base: u64, offset: i64) -> CallResult<u64> {
+    let target = i128::from(base) + i128::from(offset);
+    if target < 0 {
+        return Err(Errno::Inval.into());
+    }
+    Ok(u64::try_from(target).map_err(|_| Errno::Overflow)?)
+}
+
+pub(crate) async fn fd_tell<T: WasiView>(
+    caller: &mut Caller<'_, T>,
+    fd: u32,
+    out: u32,
+) -> CallResult {
+    let fds = &mut caller.data_mut().wasi().fds;
+    let pos = match fds.get(fd)?.file_stream().cloned() {
+        Some(stream) => stream.offset().await,
+        None => fds.file_mut(fd)?.pos,
+    };
     guest_parts(caller)?.0.write_u64(out, pos)?;
     Ok(())
 }

@@ -1,26 +1,12 @@
 //! The guest's file descriptors.
 
 use super::errno::Errno;
-use crate::io::{Capture, Input, Output, PipeReader, PipeWriter};
+use crate::io::{FileStream, Input, Output};
 use std::sync::Arc;
 use wasm_agent_vfs::{DirEntry, VfsFile};
 
 /// Most descriptors a guest may hold open at once (`EMFILE` beyond).
 pub(crate) const MAX_FDS: usize = 1024;
-
-/// A readable stream: stdin when it is not a file.
-pub(crate) enum InputStream {
-    Empty,
-    Bytes { data: Arc<[u8]>, pos: usize },
-    Pipe(PipeReader),
-}
-
-/// A writable stream: stdout/stderr when not a file.
-pub(crate) enum OutputStream {
-    Discard,
-    Capture(Capture),
-    Pipe(PipeWriter),
-}
 
 /// An open regular file with its cursor.
 pub(crate) struct OpenFile {
@@ -43,8 +29,11 @@ pub(crate) struct OpenDir {
 
 /// What a descriptor refers to.
 pub(crate) enum Entry {
-    Input(InputStream),
-    Output(OutputStream),
+    /// A stream given by the caller (stdin, or any readable descriptor):
+    /// its clones elsewhere share its position.
+    Input(Input),
+    /// A stream given by the caller (stdout, stderr…).
+    Output(Output),
     File(OpenFile),
     Dir(OpenDir),
     /// Another descriptor under a second number: what opening
@@ -55,33 +44,19 @@ pub(crate) enum Entry {
 impl Entry {
     /// The descriptor for a caller-supplied stdin.
     pub(crate) fn from_input(input: Input) -> Entry {
-        match input {
-            Input::Empty => Entry::Input(InputStream::Empty),
-            Input::Bytes(data) => Entry::Input(InputStream::Bytes { data, pos: 0 }),
-            Input::Pipe(reader) => Entry::Input(InputStream::Pipe(reader)),
-            Input::File(file) => Entry::File(OpenFile {
-                file,
-                pos: 0,
-                read: true,
-                write: false,
-                append: false,
-            }),
-        }
+        Entry::Input(input)
     }
 
     /// The descriptor for a caller-supplied stdout or stderr.
     pub(crate) fn from_output(output: Output) -> Entry {
-        match output {
-            Output::Discard => Entry::Output(OutputStream::Discard),
-            Output::Capture(capture) => Entry::Output(OutputStream::Capture(capture)),
-            Output::Pipe(writer) => Entry::Output(OutputStream::Pipe(writer)),
-            Output::File { file, append } => Entry::File(OpenFile {
-                file,
-                pos: 0,
-                read: false,
-                write: true,
-                append,
-            }),
+        Entry::Output(output)
+    }
+
+    /// The file stream behind a caller-supplied descriptor, if it is a file.
+    pub(crate) fn file_stream(&self) -> Option<&FileStream> {
+        match self {
+            Entry::Input(Input::File(stream)) | Entry::Output(Output::File(stream)) => Some(stream),
+            _ => None,
         }
     }
 }
@@ -211,19 +186,19 @@ mod tests {
     fn allocates_the_lowest_free_descriptor() {
         let mut table = FdTable::default();
         for _ in 0..3 {
-            table.insert(Entry::Input(InputStream::Empty)).unwrap();
+            table.insert(Entry::Input(Input::Empty)).unwrap();
         }
         table.remove(1).unwrap();
-        assert_eq!(table.insert(Entry::Input(InputStream::Empty)), Ok(1));
-        assert_eq!(table.insert(Entry::Input(InputStream::Empty)), Ok(3));
+        assert_eq!(table.insert(Entry::Input(Input::Empty)), Ok(1));
+        assert_eq!(table.insert(Entry::Input(Input::Empty)), Ok(3));
         assert!(matches!(table.get(9), Err(Errno::Badf)));
     }
 
     #[test]
     fn renumber_requires_an_open_target() {
         let mut table = FdTable::default();
-        table.insert(Entry::Input(InputStream::Empty)).unwrap();
-        table.insert(Entry::Output(OutputStream::Discard)).unwrap();
+        table.insert(Entry::Input(Input::Empty)).unwrap();
+        table.insert(Entry::Output(Output::Discard)).unwrap();
         assert_eq!(table.renumber(0, 5), Err(Errno::Badf));
         table.renumber(0, 1).unwrap();
         assert!(matches!(table.get(1), Ok(Entry::Input(_))));
@@ -233,8 +208,8 @@ mod tests {
     #[test]
     fn aliases_reach_their_target_until_it_closes() {
         let mut table = FdTable::default();
-        table.insert(Entry::Input(InputStream::Empty)).unwrap();
-        table.insert(Entry::Output(OutputStream::Discard)).unwrap();
+        table.insert(Entry::Input(Input::Empty)).unwrap();
+        table.insert(Entry::Output(Output::Discard)).unwrap();
         let alias = table.alias(1).unwrap();
         assert!(matches!(table.get(alias), Ok(Entry::Output(_))));
         let second = table.alias(alias).unwrap();
@@ -249,11 +224,8 @@ mod tests {
     fn refuses_more_than_max_fds() {
         let mut table = FdTable::default();
         for _ in 0..MAX_FDS {
-            table.insert(Entry::Input(InputStream::Empty)).unwrap();
+            table.insert(Entry::Input(Input::Empty)).unwrap();
         }
-        assert_eq!(
-            table.insert(Entry::Input(InputStream::Empty)),
-            Err(Errno::Mfile)
-        );
+        assert_eq!(table.insert(Entry::Input(Input::Empty)), Err(Errno::Mfile));
     }
 }

@@ -124,7 +124,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime:
     link_async!(linker, "fd_write", fd_io::fd_write, (fd: i32, iovs: i32, iovs_len: i32, nwritten: i32));
     link_async!(linker, "fd_pwrite", fd_io::fd_pwrite, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, nwritten: i32));
     link_async!(linker, "fd_seek", fd_io::fd_seek, (fd: i32, offset: i64, whence: i32, out: i32));
-    link_sync!(linker, "fd_tell", fd_io::fd_tell, (fd: i32, out: i32));
+    link_async!(linker, "fd_tell", fd_io::fd_tell, (fd: i32, out: i32));
     link_async!(linker, "fd_readdir", dir::fd_readdir, (fd: i32, buf: i32, buf_len: i32, cookie: i64, bufused: i32));
 
     link_async!(linker, "path_open", path::path_open, (dirfd: i32, dirflags: i32, path: i32, path_len: i32, oflags: i32, base: i64, inheriting: i64, fdflags: i32, fd_out: i32));

@@ -131,10 +131,7 @@ async fn output_can_go_to_a_sandbox_file() {
         .await
         .unwrap();
     let mut cmd = Command::new("seq");
-    cmd.arg("3").stdout(Output::File {
-        file,
-        append: false,
-    });
+    cmd.arg("3").stdout(Output::file(file, false));
     assert_eq!(sb.spawn(cmd).await.unwrap(), 0);
     assert_eq!(sb.read_file("/out.txt").await.unwrap(), "1\n2\n3\n");
 }
@@ -180,7 +177,7 @@ async fn a_reader_exiting_early_ends_the_writer_like_sigpipe() {
     let capture = Capture::unlimited();
     let mut head = Command::new("head");
     head.args(["-n", "2"])
-        .stdin(wasm_agent::io::Input::Pipe(reader))
+        .stdin(wasm_agent::io::Input::pipe(reader))
         .stdout(Output::Capture(capture.clone()));
     let (yes_status, head_status) = tokio::join!(sb.spawn(yes), sb.spawn(head));
     assert_eq!(head_status.unwrap(), 0);
@@ -267,7 +264,7 @@ async fn a_reader_waiting_on_a_silent_pipe_is_stopped_by_its_deadline() {
     // The writer stays open and never writes: cat waits in fd_read.
     let (writer, reader) = pipe(1024);
     let mut cmd = Command::new("cat");
-    cmd.stdin(wasm_agent::io::Input::Pipe(reader))
+    cmd.stdin(wasm_agent::io::Input::pipe(reader))
         .timeout(Duration::from_millis(200));
     let started = Instant::now();
     let out = sb.run_command(cmd).await.unwrap();

@@ -46,7 +46,7 @@ pub async fn run_attached(sandbox: &Sandbox, mut command: Command) -> wasm_agent
     let (out_writer, out_reader) = pipe(DEFAULT_PIPE_CAPACITY);
     let (err_writer, err_reader) = pipe(DEFAULT_PIPE_CAPACITY);
     command
-        .stdin(Input::Pipe(in_reader))
+        .stdin(Input::pipe(in_reader))
         .stdout(Output::Pipe(out_writer))
         .stderr(Output::Pipe(err_writer));
     // The stdin copier may block on a terminal forever; it is detached and
