@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 
-use crate::adapters::{cp, diffutils, find, grep, sed, sort, uutils};
+use crate::adapters::{cmp, cp, find, grep, sed, sort, uutils};
 
 /// One command the module provides.
 pub struct Tool {
@@ -56,13 +56,13 @@ pub const TOOLS: &[Tool] = &[
     uutil!("basenc", uu_basenc),
     uutil!("cat", uu_cat),
     uutil!("cksum", uu_cksum),
-    tool!("cmp", diffutils::cmp_main),
+    tool!("cmp", cmp::cmp_main),
     uutil!("comm", uu_comm),
     tool!("cp", cp::main),
     uutil!("csplit", uu_csplit),
     uutil!("cut", uu_cut),
     uutil!("date", uu_date),
-    tool!("diff", diffutils::diff_main),
+    tool!("diff", wa_diff::diff_main),
     uutil!("dir", uu_dir, "ls"),
     uutil!("dircolors", uu_dircolors),
     uutil!("dirname", uu_dirname),

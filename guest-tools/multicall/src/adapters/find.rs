@@ -1,7 +1,9 @@
 //! `find` from uutils `findutils`.
 //!
-//! `-exec`, `-execdir`, `-ok` and `-okdir` parse but cannot run anything: a
-//! WASI guest cannot spawn processes.
+//! `-exec`, `-execdir`, `-ok` and `-okdir` cannot run anything: a WASI guest
+//! cannot spawn processes. findutils would accept them, report a failure per
+//! file and still exit 0, so the module refuses them before walking (message,
+//! status 1), as GNU find refuses an expression it cannot use.
 //!
 //! findutils 0.11 reports a missing starting point as
 //! `Error: nope: No such file or directory (os error 44)`, showing the WASI
@@ -34,6 +36,15 @@ pub fn main(args: Vec<OsString>) -> i32 {
             return 1;
         }
     };
+
+    if let Some(action) = process_action(&args) {
+        eprintln!(
+            "{}: {action} cannot run commands here: the sandbox's tools cannot start \
+             processes (print the paths instead and act on them)",
+            findutils::find::program_name()
+        );
+        return 1;
+    }
 
     let starts = starting_points(&args);
     let given = starts.len();
@@ -83,6 +94,34 @@ fn starting_points(args: &[String]) -> Range<usize> {
     start..end
 }
 
+/// Tests of the expression that take one argument, which may look like an
+/// action (`-name -exec`) without being one.
+const TAKES_ARGUMENT: &[&str] = &[
+    "-amin", "-anewer", "-atime", "-cmin", "-cnewer", "-context", "-ctime", "-files0-from",
+    "-fls", "-fprint", "-fprint0", "-fstype", "-gid", "-group", "-ilname", "-iname", "-inum",
+    "-ipath", "-iregex", "-iwholename", "-links", "-lname", "-maxdepth", "-mindepth", "-mmin",
+    "-mtime", "-name", "-newer", "-path", "-perm", "-printf", "-regex", "-regextype",
+    "-samefile", "-size", "-type", "-uid", "-used", "-user", "-wholename", "-xtype",
+];
+
+/// The first action of the expression in `args` that would start a process.
+fn process_action(args: &[String]) -> Option<&str> {
+    let mut expression = args.iter().skip(1);
+    while let Some(arg) = expression.next() {
+        match arg.as_str() {
+            "-exec" | "-execdir" | "-ok" | "-okdir" => return Some(arg),
+            "-fprintf" => {
+                expression.nth(1);
+            }
+            test if TAKES_ARGUMENT.contains(&test) || test.starts_with("-newer") => {
+                expression.next();
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +142,25 @@ mod tests {
     fn leading_options_are_not_paths() {
         assert_eq!(points(&["find", "-L", "-D", "tree", "-O2", "a"]), ["a"]);
         assert_eq!(points(&["find", "-H", "a", "-print"]), ["a"]);
+    }
+
+    fn action(args: &[&str]) -> Option<String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        process_action(&args).map(str::to_string)
+    }
+
+    #[test]
+    fn actions_that_start_processes_are_found() {
+        assert_eq!(action(&["find", ".", "-exec", "cat", "{}", ";"]).as_deref(), Some("-exec"));
+        assert_eq!(action(&["find", "-name", "*.rs", "-okdir", "rm", "{}", ";"]).as_deref(), Some("-okdir"));
+        assert_eq!(action(&["find", ".", "-print"]), None);
+    }
+
+    #[test]
+    fn arguments_of_tests_are_not_actions() {
+        assert_eq!(action(&["find", ".", "-name", "-exec"]), None);
+        assert_eq!(action(&["find", ".", "-newermt", "-ok", "-print"]), None);
+        assert_eq!(action(&["find", ".", "-fprintf", "out", "-exec", "-print"]), None);
     }
 
     #[test]

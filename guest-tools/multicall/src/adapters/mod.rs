@@ -2,14 +2,12 @@
 //! `fn(Vec<OsString>) -> i32`, whatever its own entry looks like.
 //!
 //! Each upstream family needs a little glue: uucore-based utilities want their
-//! message bundle loaded first, diffutils reports through `ExitCode`, findutils
+//! message bundle loaded first, diffutils' `cmp` reports through `ExitCode`, findutils
 //! takes `&[&str]`; `cp` and `sort` need care around what WASI lacks (file
 //! modes, threads).
 
+pub mod cmp;
 pub mod cp;
-mod diff_output;
-mod diff_recursive;
-pub mod diffutils;
 pub mod find;
 pub mod grep;
 pub mod sed;

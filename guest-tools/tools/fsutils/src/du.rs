@@ -237,6 +237,15 @@ pub fn human(bytes: u64) -> String {
 
 /// Runs `du` with `args` (`args[0]` is the program name).
 pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    if let Some(text) = crate::about::requested("du", args.get(1..).unwrap_or_default()) {
+        return match stdout.write_all(text.as_bytes()) {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(stderr, "du: write error: {}", io_reason(&e));
+                1
+            }
+        };
+    }
     let o = match parse(args.get(1..).unwrap_or_default()) {
         Ok(o) => o,
         Err(msg) => {

@@ -8,6 +8,7 @@
 //! points; [`stat_run`] and [`du_run`] take explicit streams for tests.
 #![deny(missing_docs)]
 
+mod about;
 pub mod du;
 pub mod meta;
 mod names;

@@ -77,6 +77,15 @@ fn parse(args: &[OsString]) -> Result<Opts, String> {
 
 /// Runs `stat` with `args` (`args[0]` is the program name).
 pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    if let Some(text) = crate::about::requested("stat", args.get(1..).unwrap_or_default()) {
+        return match stdout.write_all(text.as_bytes()) {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(stderr, "stat: write error: {}", io_reason(&e));
+                1
+            }
+        };
+    }
     let o = match parse(args.get(1..).unwrap_or_default()) {
         Ok(o) => o,
         Err(msg) => {

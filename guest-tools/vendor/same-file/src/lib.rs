@@ -77,15 +77,20 @@ use std::path::Path;
 
 #[cfg(any(target_os = "redox", unix))]
 use crate::unix as imp;
-#[cfg(not(any(target_os = "redox", unix, windows)))]
+#[cfg(not(any(target_os = "redox", unix, windows, target_os = "wasi")))]
 use unknown as imp;
+// wasm-agent: WASI compares device and inode numbers, as Unix does.
+#[cfg(target_os = "wasi")]
+use wasi as imp;
 #[cfg(windows)]
 use win as imp;
 
 #[cfg(any(target_os = "redox", unix))]
 mod unix;
-#[cfg(not(any(target_os = "redox", unix, windows)))]
+#[cfg(not(any(target_os = "redox", unix, windows, target_os = "wasi")))]
 mod unknown;
+#[cfg(target_os = "wasi")]
+mod wasi;
 #[cfg(windows)]
 mod win;
 
@@ -333,16 +338,16 @@ impl Handle {
 
     /// Return the underlying device number of this handle.
     ///
-    /// Note that this only works on unix platforms.
-    #[cfg(any(target_os = "redox", unix))]
+    /// Note that this only works on unix platforms (and WASI).
+    #[cfg(any(target_os = "redox", unix, target_os = "wasi"))]
     pub fn dev(&self) -> u64 {
         self.0.dev()
     }
 
     /// Return the underlying inode number of this handle.
     ///
-    /// Note that this only works on unix platforms.
-    #[cfg(any(target_os = "redox", unix))]
+    /// Note that this only works on unix platforms (and WASI).
+    #[cfg(any(target_os = "redox", unix, target_os = "wasi"))]
     pub fn ino(&self) -> u64 {
         self.0.ino()
     }

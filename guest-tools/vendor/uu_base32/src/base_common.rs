@@ -690,6 +690,44 @@ pub mod fast_decode {
 
         Ok(())
     }
+    /// wasm-agent: GNU base64/base32/basenc output everything the input
+    /// encodes up to its first invalid byte before failing: the complete
+    /// groups, then as many whole bytes as the valid characters of the last,
+    /// incomplete group hold (`QUJ*` gives `AB`). `buffer` holds the valid
+    /// characters not decoded yet.
+    fn flush_before_invalid(
+        buffer: &[u8],
+        codec: &dyn SupportsFastDecodeAndEncode,
+        decoded_buffer: &mut Vec<u8>,
+        output: &mut dyn Write,
+    ) -> UResult<()> {
+        let multiple = codec.valid_decoding_multiple();
+        let whole = buffer.len() - buffer.len() % multiple;
+        if whole > 0 {
+            decode_in_chunks_to_buffer(codec, &buffer[..whole], decoded_buffer)?;
+        }
+        let rest = &buffer[whole..];
+        // Bits per character, for the encodings that have a fixed number.
+        let group_bits = codec.unpadded_multiple() * 8;
+        let filler = codec.alphabet().iter().copied().find(|&b| b != b'=');
+        if let Some(filler) = filler
+            && !rest.is_empty()
+            && group_bits % multiple == 0
+            && !rest.contains(&b'=')
+        {
+            let keep = rest.len() * (group_bits / multiple) / 8;
+            // Completing the group with any valid character leaves the
+            // bytes that the valid characters alone determine unchanged.
+            let mut group = rest.to_vec();
+            group.resize(multiple, filler);
+            let mut bytes = Vec::new();
+            if keep > 0 && codec.decode_into_vec(&group, &mut bytes).is_ok() {
+                decoded_buffer.extend_from_slice(&bytes[..keep.min(bytes.len())]);
+            }
+        }
+        write_to_output(decoded_buffer, output)?;
+        Ok(())
+    }
     // End of helper functions
 
     pub fn fast_decode_buffer(
@@ -821,26 +859,13 @@ pub mod fast_decode {
                 } else if ignore_garbage {
                     continue;
                 } else {
-                    if supports_partial_decode {
-                        flush_ready_chunks(
-                            &mut buffer,
-                            decode_in_chunks_of_size,
-                            valid_multiple,
-                            supports_fast_decode_and_encode,
-                            &mut decoded_buffer,
-                            output,
-                        )?;
-                    } else {
-                        while buffer.len() >= decode_in_chunks_of_size {
-                            decode_in_chunks_to_buffer(
-                                supports_fast_decode_and_encode,
-                                &buffer[..decode_in_chunks_of_size],
-                                &mut decoded_buffer,
-                            )?;
-                            write_to_output(&mut decoded_buffer, output)?;
-                            buffer.drain(..decode_in_chunks_of_size);
-                        }
-                    }
+                    // wasm-agent: write what precedes the bad byte, as GNU does.
+                    flush_before_invalid(
+                        &buffer,
+                        supports_fast_decode_and_encode,
+                        &mut decoded_buffer,
+                        output,
+                    )?;
                     return Err(USimpleError::new(1, "error: invalid input"));
                 }
 

@@ -20,6 +20,7 @@ use linebreak::break_lines;
 use parasplit::ParagraphStream;
 use thiserror::Error;
 
+mod gnu_fill;
 mod linebreak;
 mod parasplit;
 
@@ -52,8 +53,9 @@ impl From<FmtError> for Box<dyn uucore::error::UError> {
 const MAX_WIDTH: usize = 2500;
 const DEFAULT_GOAL: usize = 70;
 const DEFAULT_WIDTH: usize = 75;
-// by default, goal is 93% of width
-const DEFAULT_GOAL_TO_WIDTH_RATIO: usize = 93;
+// wasm-agent: GNU fmt's goal for a given width: width * 187 / 200
+// (uutils took 93%).
+const GNU_GOAL_PER_200_WIDTH: usize = 187;
 
 mod options {
     pub const CROWN_MARGIN: &str = "crown-margin";
@@ -139,8 +141,10 @@ impl FmtOptions {
                 (0, 0)
             }
             (Some(w), None) => {
-                let g = match w.checked_mul(DEFAULT_GOAL_TO_WIDTH_RATIO) {
-                    Some(result) => (result / 100).max(1),
+                // wasm-agent: GNU fmt's goal is 93.5% of the width, rounded
+                // down (93% gave 55 instead of 56 for -w 60).
+                let g = match w.checked_mul(GNU_GOAL_PER_200_WIDTH) {
+                    Some(result) => (result / 200).max(1),
                     None => { Err(FmtError::InvalidWidth(w.to_string())) }?,
                 };
                 (w, g)
@@ -149,7 +153,8 @@ impl FmtOptions {
                 if g > DEFAULT_WIDTH {
                     return Err(FmtError::GoalGreaterThanWidth.into());
                 }
-                let w = (g * 100 / DEFAULT_GOAL_TO_WIDTH_RATIO).max(g + 3);
+                // wasm-agent: GNU fmt allows lines 10 columns past the goal.
+                let w = g + 10;
                 (w, g)
             }
             (None, None) => (DEFAULT_WIDTH, DEFAULT_GOAL),

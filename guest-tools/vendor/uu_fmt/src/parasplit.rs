@@ -12,6 +12,26 @@ use std::slice::Iter;
 use crate::FileOrStdReader;
 use crate::FmtOptions;
 
+thread_local! {
+    /// wasm-agent: whether the input has had a tab in its white space
+    /// yet; from then on GNU fmt writes white space with tabs.
+    static TABS_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// wasm-agent: whether white space read so far held a tab: any in the
+/// lines of the paragraphs formed so far, or in the leading white space of
+/// the line read after them (GNU fmt reads that far before writing).
+pub fn tabs_seen() -> bool {
+    TABS_SEEN.with(std::cell::Cell::get)
+}
+
+/// wasm-agent: records tabs in `whitespace`, which GNU fmt has read.
+fn note_tabs(whitespace: &[u8]) {
+    if whitespace.contains(&b'\t') {
+        TABS_SEEN.with(|seen| seen.set(true));
+    }
+}
+
 /// Column contribution of a decoded character toward GNU `fmt` `-w`/`--width`.
 ///
 /// Current GNU `fmt` (through at least 9.11) is not multibyte-aware: it measures
@@ -263,6 +283,8 @@ impl Iterator for FileLines<'_> {
             }
         }
         let n = buf;
+        let leading = n.iter().take_while(|&&b| is_fmt_whitespace_byte(b)).count();
+        note_tabs(&n[..leading]);
 
         // if this line is entirely whitespace,
         // emit a blank line
@@ -343,6 +365,9 @@ pub struct ParagraphStream<'a> {
     lines: Peekable<FileLines<'a>>,
     next_mail: bool,
     opts: &'a FmtOptions,
+    /// wasm-agent: the indent of the other lines of the last tagged
+    /// paragraph, which GNU fmt keeps for the next one (see `next`).
+    tagged_indent: usize,
 }
 
 impl ParagraphStream<'_> {
@@ -353,6 +378,7 @@ impl ParagraphStream<'_> {
             lines,
             next_mail: true,
             opts,
+            tagged_indent: 0,
         }
     }
 
@@ -454,7 +480,20 @@ impl Iterator for ParagraphStream<'_> {
                     // indent_end that is divisible by 3. But honestly that behavior seems
                     // pretty arbitrary.
                     // Perhaps a better default would be 1 TABWIDTH? But ugh that's so big.
-                    if self.opts.tagged {
+                    if self.opts.tagged && self.opts.prefix.is_none() {
+                        // wasm-agent: GNU fmt's default for a tagged
+                        // paragraph whose second line does not set the
+                        // indent: the previous paragraph's, unless that
+                        // equals this first line's, then 3 columns for a
+                        // first line at column 0 and none otherwise.
+                        let other = if self.tagged_indent == fl.indent_len {
+                            if fl.indent_len == 0 { 3 } else { 0 }
+                        } else {
+                            self.tagged_indent
+                        };
+                        indent_str = vec![b' '; other];
+                        indent_len = other;
+                    } else if self.opts.tagged {
                         indent_str.extend_from_slice(b"    ");
                         indent_len += 4;
                     }
@@ -473,10 +512,9 @@ impl Iterator for ParagraphStream<'_> {
                 }
 
                 // in tagged mode, indent has to be *different* on following lines
-                if self.opts.tagged
-                    && indent_len - 4 == fl.indent_len
-                    && indent_end == fl.indent_end
-                {
+                // (wasm-agent: from the first line's, whatever default
+                // indent was chosen for the others)
+                if self.opts.tagged && init_len == fl.indent_len && init_end == fl.indent_end {
                     break;
                 }
 
@@ -498,12 +536,19 @@ impl Iterator for ParagraphStream<'_> {
                 }
             }
 
-            p_lines.push(self.lines.next().unwrap().get_formatline().line);
+            let line = self.lines.next().unwrap().get_formatline().line;
+            // Words hold no tabs: any tab in the line is white space.
+            note_tabs(&line);
+            p_lines.push(line);
 
             // when we're in split-only mode, we never join lines, so stop here
             if self.opts.split_only {
                 break;
             }
+        }
+
+        if self.opts.tagged && !in_mail {
+            self.tagged_indent = indent_len;
         }
 
         // if this was a mail header, then the next line can be detected as one. Otherwise, it cannot.
@@ -563,6 +608,7 @@ impl<'a> ParaWords<'a> {
                         sentence_start: false,
                         ends_punct: false,
                         new_line: false,
+                        wide_gap: false,
                     }),
             );
         } else {
@@ -675,6 +721,10 @@ pub struct WordInfo<'a> {
     pub sentence_start: bool,
     pub ends_punct: bool,
     pub new_line: bool,
+    /// wasm-agent: more than one column of space (or a tab) before the
+    /// word in the input, even under `-u`: after a period, GNU fmt takes
+    /// that for the end of a sentence.
+    pub wide_gap: bool,
 }
 
 // returns (&str, is_start_of_sentence)
@@ -706,8 +756,8 @@ impl<'a> Iterator for WordSplit<'a> {
 
         let word_start_relative = word_start - old_position;
         // if the previous sentence was punctuation and this sentence has >2 whitespace or one tab, is a new sentence.
-        let is_start_of_sentence =
-            self.prev_punct && (before_tab.is_some() || word_start_relative > 1);
+        let wide_gap = before_tab.is_some() || word_start_relative > 1;
+        let is_start_of_sentence = self.prev_punct && wide_gap;
 
         // now record whether this word ends in punctuation
         let ends_punct = last_ascii.is_some_and(WordSplit::is_punctuation_byte);
@@ -733,6 +783,7 @@ impl<'a> Iterator for WordSplit<'a> {
             sentence_start: is_start_of_sentence,
             ends_punct,
             new_line,
+            wide_gap,
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod line_buffer;
 pub mod matcher;
 mod output;
 mod searcher;
+mod usage_error;
 
 use crate::line_buffer::LineBuffer;
 use crate::matcher::Matcher;
@@ -138,7 +139,8 @@ fn read_error(label: impl std::fmt::Display, err: &std::io::Error) -> Box<dyn UE
 #[uucore::main(no_signals)]
 pub fn uumain(args: impl uucore::Args) -> UResult<()> {
     let args = expand_num_shorthand(args);
-    let matches = uucore::clap_localization::handle_clap_result_with_exit_code(uu_app(), args, 2)?;
+    // wasm-agent: GNU grep's usage errors (see usage_error.rs).
+    let matches = usage_error::parse_args(uu_app(), args)?;
 
     let grep_color = std::env::var("GREP_COLOR").unwrap_or_default();
     let grep_colors = std::env::var("GREP_COLORS").unwrap_or_default();

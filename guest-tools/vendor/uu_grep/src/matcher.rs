@@ -222,10 +222,13 @@ impl Cursor<'_> {
             self.pending = None;
             return;
         };
-        let end = self
-            .pattern
-            .longest_end_at(self.line, start)
-            .unwrap_or(leftmost_end);
+        let end = if self.pattern.leftmost_first {
+            leftmost_end
+        } else {
+            self.pattern
+                .longest_end_at(self.line, start)
+                .unwrap_or(leftmost_end)
+        };
         // Advance the next search past the match we just found.
         // Zero-length matches need a +1 nudge to avoid spinning forever.
         self.offset = end.max(start + 1);
@@ -259,6 +262,10 @@ struct CompiledPattern {
     /// entire haystack to find the longest. This makes it unsuitable for searching,
     /// but it's perfect for a second, anchored match pass for POSIX semantics.
     longest_anchored: OnigRegex,
+    /// wasm-agent: `-P` matches the Perl way, leftmost-first: the first
+    /// alternative and the quantifier's own greediness decide where a match
+    /// ends (`a.*?a` stops at the second `a`), not the longest extent.
+    leftmost_first: bool,
 }
 
 impl CompiledPattern {
@@ -347,6 +354,7 @@ impl CompiledPattern {
         Ok(Self {
             leftmost,
             longest_anchored,
+            leftmost_first: config.regex_mode == RegexMode::Perl,
         })
     }
 

@@ -55,6 +55,8 @@ struct Settings<'a> {
     debug: bool,
     files0_from: Option<Input<'a>>,
     total_when: TotalWhen,
+    /// wasm-agent: the locale's characters are single bytes (C/POSIX).
+    chars_are_bytes: bool,
 }
 
 impl Default for Settings<'_> {
@@ -69,6 +71,7 @@ impl Default for Settings<'_> {
             debug: false,
             files0_from: None,
             total_when: TotalWhen::default(),
+            chars_are_bytes: false,
         }
     }
 }
@@ -93,6 +96,7 @@ impl<'a> Settings<'a> {
             debug: matches.get_flag(options::DEBUG),
             files0_from,
             total_when,
+            chars_are_bytes: !utf8_locale(),
         };
 
         if settings.number_enabled() > 0 {
@@ -465,13 +469,44 @@ pub fn uu_app() -> Command {
         )
 }
 
+/// wasm-agent: whether the locale GNU wc would run in (the first non-empty
+/// of `LC_ALL`, `LC_CTYPE`, `LANG`; `C` without them) encodes characters
+/// in UTF-8. Elsewhere a character is a byte, and `-m` counts bytes.
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|name| env::var_os(name).filter(|value| !value.is_empty()))
+        .and_then(|value| value.into_string().ok())
+        .is_some_and(|locale| {
+            let codeset = locale.split('@').next().unwrap_or_default();
+            let codeset = codeset.rsplit_once('.').map_or("", |(_, codeset)| codeset);
+            codeset.eq_ignore_ascii_case("utf-8") || codeset.eq_ignore_ascii_case("utf8")
+        })
+}
+
 fn word_count_from_reader<T: WordCountable>(
-    mut reader: T,
+    reader: T,
     settings: &Settings,
 ) -> (WordCount, Option<io::Error>) {
+    if settings.show_chars && settings.chars_are_bytes {
+        // wasm-agent: count bytes, and report them as characters too.
+        let (show_bytes, show_chars) = (true, false);
+        let (mut count, error) = word_count_with(reader, settings, show_bytes, show_chars);
+        count.chars = count.bytes;
+        return (count, error);
+    }
+    word_count_with(reader, settings, settings.show_bytes, settings.show_chars)
+}
+
+fn word_count_with<T: WordCountable>(
+    mut reader: T,
+    settings: &Settings,
+    show_bytes: bool,
+    show_chars: bool,
+) -> (WordCount, Option<io::Error>) {
     match (
-        settings.show_bytes,
-        settings.show_chars,
+        show_bytes,
+        show_chars,
         settings.show_lines,
         settings.show_max_line_length,
         settings.show_words,

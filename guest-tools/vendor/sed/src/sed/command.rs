@@ -8,6 +8,7 @@
 // For the full copyright and license information, please view the LICENSE
 // file that was distributed with this source code.
 
+use crate::sed::case_conversion::{Case, CaseWriter};
 use crate::sed::error_handling::{ScriptLocation, runtime_error};
 use crate::sed::fast_regex::{Captures, Match, Regex};
 use crate::sed::named_reader::NamedReader;
@@ -81,6 +82,15 @@ pub struct ProcessingContext {
     pub append_elements: Vec<AppendElement>,
 }
 
+impl ProcessingContext {
+    /// wasm-agent: what separates records in the pattern and hold spaces
+    /// and ends them on output: NUL under `-z` (`--null-data`), else
+    /// newline. `N`, `G`, `H`, `D`, `P` and `W` use it, as in GNU sed.
+    pub fn record_delimiter(&self) -> u8 {
+        if self.null_data { b'\0' } else { b'\n' }
+    }
+}
+
 #[derive(Clone, Debug)]
 /// Elements that shall be appended at the end of each command processing cycle
 pub enum AppendElement {
@@ -120,6 +130,9 @@ pub enum ReplacementPart {
     Literal(Vec<u8>), // Normal text
     WholeMatch,       // &
     Group(u32),       // \1 to \9
+    // wasm-agent: GNU case conversions (see case_conversion.rs)
+    CaseSpan(Option<Case>), // \U, \L (Some) or \E (None)
+    CaseNext(Case),         // \u or \l
 }
 
 // The maximum value allowed in regex quantifier
@@ -137,6 +150,7 @@ pub enum RegexMode {
 pub struct ReplacementTemplate {
     pub parts: Vec<ReplacementPart>,
     pub max_group_number: usize, // Highest used group number (e.g. 8 for \8)
+    pub character_mode: CharacterMode, // What case conversions treat as a character
 }
 
 impl Default for ReplacementTemplate {
@@ -161,6 +175,7 @@ impl ReplacementTemplate {
         Self {
             parts,
             max_group_number: max_group_number.try_into().unwrap(),
+            character_mode: CharacterMode::default(),
         }
     }
 
@@ -171,6 +186,7 @@ impl ReplacementTemplate {
     /// Returns an error if a backreference in the template was not matched by the RE.
     pub fn apply_captures(&self, command: &Command, caps: &Captures) -> UResult<Vec<u8>> {
         let mut result = Vec::new();
+        let mut writer = CaseWriter::new(self.character_mode);
 
         // Invalid group numbers may end here through (unkown at compile time)
         // reused REs.
@@ -186,18 +202,25 @@ impl ReplacementTemplate {
 
         for part in &self.parts {
             match part {
-                ReplacementPart::Literal(s) => result.extend_from_slice(s),
+                ReplacementPart::Literal(s) => writer.push(&mut result, s),
 
                 ReplacementPart::WholeMatch => {
-                    result
-                        .extend_from_slice(caps.get(0)?.map(|m| m.as_bytes()).unwrap_or_default());
+                    writer.push(
+                        &mut result,
+                        caps.get(0)?.map(|m| m.as_bytes()).unwrap_or_default(),
+                    );
                 }
 
                 ReplacementPart::Group(n) => {
                     let i: usize = (*n).try_into().unwrap();
-                    result
-                        .extend_from_slice(caps.get(i)?.map(|m| m.as_bytes()).unwrap_or_default());
+                    writer.push(
+                        &mut result,
+                        caps.get(i)?.map(|m| m.as_bytes()).unwrap_or_default(),
+                    );
                 }
+
+                ReplacementPart::CaseSpan(case) => writer.set_span(*case),
+                ReplacementPart::CaseNext(case) => writer.set_next(*case),
             }
         }
 
@@ -207,16 +230,20 @@ impl ReplacementTemplate {
     /// Apply the template to the given RE single match.
     pub fn apply_match(&self, m: &Match) -> Vec<u8> {
         let mut result = Vec::new();
+        let mut writer = CaseWriter::new(self.character_mode);
 
         for part in &self.parts {
             match part {
-                ReplacementPart::Literal(s) => result.extend_from_slice(s),
+                ReplacementPart::Literal(s) => writer.push(&mut result, s),
 
-                ReplacementPart::WholeMatch => result.extend_from_slice(m.as_bytes()),
+                ReplacementPart::WholeMatch => writer.push(&mut result, m.as_bytes()),
 
                 ReplacementPart::Group(_) => {
                     panic!("unexpected Regex group replacement")
                 }
+
+                ReplacementPart::CaseSpan(case) => writer.set_span(*case),
+                ReplacementPart::CaseNext(case) => writer.set_next(*case),
             }
         }
         result
@@ -229,11 +256,12 @@ pub struct Substitution {
     pub regex: Option<Regex>,                         // Regular expression
     pub replacement: ReplacementTemplate,             // Specified broken-down replacement
     pub occurrence: usize,                            // Which occurrence to substitute
-    pub print_flag: bool,                             // True if 'p' flag
-    pub p_before_e: bool,                             // True if 'p' appears before 'e'
-    pub ignore_case: bool,                            // True if 'I' flag
-    pub execute: bool,                                // True if 'e' flag (GNU extension)
-    pub multiline: bool,                              // True if 'm' or 'M' flag (GNU extension)
+    pub global: bool,      // wasm-agent: also every one after `occurrence` (`Ng`)
+    pub print_flag: bool,  // True if 'p' flag
+    pub p_before_e: bool,  // True if 'p' appears before 'e'
+    pub ignore_case: bool, // True if 'I' flag
+    pub execute: bool,     // True if 'e' flag (GNU extension)
+    pub multiline: bool,   // True if 'm' or 'M' flag (GNU extension)
     pub write_file: Option<Rc<RefCell<NamedWriter>>>, // Writer to file if 'w' flag is used
 }
 
@@ -405,8 +433,10 @@ pub struct InputAction {
 pub enum NextLine {
     /// Replace the pattern space with the line (`n`)
     Replace,
-    /// Append the line, after a newline, to these contents (`N`)
-    Append(Vec<u8>),
+    /// Append the line, after a newline, to these contents (`N`), which
+    /// end with a newline if the flag is set (wasm-agent: so that `N` on a
+    /// last line without one prints it without one, as GNU sed does)
+    Append(Vec<u8>, bool),
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 // For the full copyright and license information, please view the LICENSE
 // file that was distributed with this source code.
 
+use crate::sed::case_conversion::Case;
 use crate::sed::command::{
     Address, CharacterMode, Command, CommandData, ParsedTransliteration, ProcessingContext,
     RegexMode, ReplacementPart, ReplacementTemplate, Substitution, Transliteration,
@@ -781,6 +782,22 @@ pub fn compile_replacement(
                             line.advance();
                         }
 
+                        // wasm-agent: GNU case conversions, which take
+                        // precedence over the \uXXXX escapes of uutils.
+                        c @ ('U' | 'L' | 'E' | 'u' | 'l') => {
+                            if !literal.is_empty() {
+                                parts.push(ReplacementPart::Literal(std::mem::take(&mut literal)));
+                            }
+                            parts.push(match c {
+                                'U' => ReplacementPart::CaseSpan(Some(Case::Upper)),
+                                'L' => ReplacementPart::CaseSpan(Some(Case::Lower)),
+                                'E' => ReplacementPart::CaseSpan(None),
+                                'u' => ReplacementPart::CaseNext(Case::Upper),
+                                _ => ReplacementPart::CaseNext(Case::Lower),
+                            });
+                            line.advance();
+                        }
+
                         // other escape sequences
                         _ => {
                             if let Some(decoded) = parse_char_escape(line) {
@@ -815,7 +832,9 @@ pub fn compile_replacement(
                     if !literal.is_empty() {
                         parts.push(ReplacementPart::Literal(literal));
                     }
-                    return Ok(ReplacementTemplate::new(parts));
+                    let mut template = ReplacementTemplate::new(parts);
+                    template.character_mode = character_mode;
+                    return Ok(template);
                 }
 
                 _ => {
@@ -958,9 +977,13 @@ pub fn compile_subst_flags(
     posix: bool,
     sandbox: bool,
 ) -> UResult<()> {
-    let mut seen_g_or_n = false;
+    // wasm-agent: a number and `g` may be combined (`3g`: the third match
+    // and every later one), as in GNU sed; each may be given once.
+    let mut seen_g = false;
+    let mut number: Option<usize> = None;
 
     subst.occurrence = 1; // default
+    subst.global = false;
     subst.print_flag = false;
     subst.p_before_e = false;
     subst.ignore_case = false;
@@ -976,15 +999,10 @@ pub fn compile_subst_flags(
 
         match line.current() {
             'g' => {
-                if seen_g_or_n {
-                    return compilation_error(
-                        lines,
-                        line,
-                        "multiple 'g' or numeric flags in substitute command",
-                    );
+                if seen_g {
+                    return compilation_error(lines, line, "multiple `g' options to `s' command");
                 }
-                seen_g_or_n = true;
-                subst.occurrence = 0;
+                seen_g = true;
                 line.advance();
             }
 
@@ -1023,18 +1041,18 @@ pub fn compile_subst_flags(
                 line.advance();
             }
 
-            _c @ '1'..='9' => {
-                if seen_g_or_n {
+            '0'..='9' => {
+                if number.is_some() {
                     return compilation_error(
                         lines,
                         line,
-                        "multiple 'g' or numeric flags in substitute command",
+                        "multiple number options to `s' command",
                     );
                 }
 
-                let mut number = 0usize;
+                let mut n = 0usize;
                 while !line.eol() && line.current().is_ascii_digit() {
-                    number = number
+                    n = n
                         .checked_mul(10)
                         .and_then(|n| n.checked_add(line.current().to_digit(10).unwrap() as usize))
                         .ok_or_else(|| {
@@ -1048,8 +1066,14 @@ pub fn compile_subst_flags(
                     line.advance();
                 }
 
-                subst.occurrence = number;
-                seen_g_or_n = true;
+                if n == 0 {
+                    return compilation_error(
+                        lines,
+                        line,
+                        "number option to `s' command may not be zero",
+                    );
+                }
+                number = Some(n);
             }
 
             'w' => {
@@ -1059,6 +1083,7 @@ pub fn compile_subst_flags(
                 let location = ScriptLocation::at_position(lines, line);
                 let path = read_file_path(lines, line)?;
                 subst.write_file = Some(NamedWriter::new(path, location)?);
+                set_occurrence(subst, number, seen_g);
                 return Ok(()); // 'w' is the last flag allowed
             }
 
@@ -1074,7 +1099,20 @@ pub fn compile_subst_flags(
         }
     }
 
+    set_occurrence(subst, number, seen_g);
     Ok(())
+}
+
+/// wasm-agent: records the `N` and `g` flags in `subst`. `occurrence` 0
+/// means every match, as before; `global` marks `Ng` with N > 1.
+fn set_occurrence(subst: &mut Substitution, number: Option<usize>, global: bool) {
+    let number = number.unwrap_or(1);
+    if global && number == 1 {
+        subst.occurrence = 0;
+    } else {
+        subst.occurrence = number;
+        subst.global = global;
+    }
 }
 
 // Handles }
@@ -2523,6 +2561,39 @@ mod tests {
         ));
     }
 
+    // wasm-agent: GNU case conversions are parts of their own.
+    #[test]
+    fn test_compile_replacement_case_conversions() {
+        let (mut lines, mut chars) = make_providers(r"/a\U\1\E\u&\L\l/");
+        let template = compile_replacement(&mut lines, &mut chars, CharacterMode::Byte).unwrap();
+
+        assert_eq!(template.parts.len(), 8);
+        assert!(matches!(&template.parts[0], ReplacementPart::Literal(s) if s == b"a"));
+        assert!(matches!(
+            &template.parts[1],
+            ReplacementPart::CaseSpan(Some(Case::Upper))
+        ));
+        assert!(matches!(&template.parts[2], ReplacementPart::Group(1)));
+        assert!(matches!(
+            &template.parts[3],
+            ReplacementPart::CaseSpan(None)
+        ));
+        assert!(matches!(
+            &template.parts[4],
+            ReplacementPart::CaseNext(Case::Upper)
+        ));
+        assert!(matches!(&template.parts[5], ReplacementPart::WholeMatch));
+        assert!(matches!(
+            &template.parts[6],
+            ReplacementPart::CaseSpan(Some(Case::Lower))
+        ));
+        assert!(matches!(
+            &template.parts[7],
+            ReplacementPart::CaseNext(Case::Lower)
+        ));
+        assert_eq!(template.character_mode, CharacterMode::Byte);
+    }
+
     #[test]
     fn test_compile_replacement_line_continuation() {
         let script = vec![
@@ -2658,28 +2729,41 @@ mod tests {
         assert_eq!(subst.occurrence, 3);
     }
 
+    // wasm-agent: GNU sed accepts a number and `g` together, in any order.
     #[test]
-    fn test_compile_subst_flag_g_and_number_should_fail() {
-        let (lines, mut chars) = make_providers("g3");
-        let mut subst = Substitution::default();
+    fn test_compile_subst_flag_g_and_number() {
+        for flags in ["g3", "3g"] {
+            let (lines, mut chars) = make_providers(flags);
+            let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("multiple 'g' or numeric flags in substitute command")
-        );
+            compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+            assert_eq!((subst.occurrence, subst.global), (3, true), "{flags}");
+        }
     }
 
     #[test]
-    fn test_compile_subst_flag_number_and_g_should_fail() {
-        let (lines, mut chars) = make_providers("2g");
+    fn test_compile_subst_flag_1g_means_all() {
+        let (lines, mut chars) = make_providers("1g");
         let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("multiple 'g' or numeric flags in substitute command")
-        );
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        assert_eq!((subst.occurrence, subst.global), (0, false));
+    }
+
+    #[test]
+    fn test_compile_subst_flag_repeated_should_fail() {
+        for (flags, message) in [
+            ("gg", "multiple `g' options to `s' command"),
+            ("2g3", "multiple number options to `s' command"),
+            ("0", "number option to `s' command may not be zero"),
+        ] {
+            let (lines, mut chars) = make_providers(flags);
+            let mut subst = Substitution::default();
+
+            let err =
+                compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap_err();
+            assert!(err.to_string().contains(message), "{flags}: {err}");
+        }
     }
 
     #[test]

@@ -117,6 +117,7 @@ impl<'a> MmapLineCursor<'a> {
 pub struct ReadLineCursor {
     reader: Box<dyn BufRead>,
     buffer: Vec<u8>,
+    delimiter: u8, // wasm-agent: b'\0' under -z, else b'\n'
 }
 
 impl ReadLineCursor {
@@ -126,6 +127,7 @@ impl ReadLineCursor {
         Self {
             reader: Box::new(buf),
             buffer: Vec::new(),
+            delimiter: b'\n',
         }
     }
 
@@ -133,12 +135,12 @@ impl ReadLineCursor {
     fn get_line(&mut self) -> io::Result<Option<(Vec<u8>, bool)>> {
         self.buffer.clear();
         // read_line *includes* the '\n' if present
-        let bytes_read = self.reader.read_until(b'\n', &mut self.buffer)?;
+        let bytes_read = self.reader.read_until(self.delimiter, &mut self.buffer)?;
         if bytes_read == 0 {
             return Ok(None);
         }
         // O(1) check whether it ended in '\n'
-        let has_newline = self.buffer.ends_with(b"\n");
+        let has_newline = self.buffer.last() == Some(&self.delimiter);
         // strip it if you don’t want to expose it to the caller
         if has_newline {
             self.buffer.pop();
@@ -496,6 +498,23 @@ impl<'a> LineReader<'a> {
         }
     }
 
+    /// wasm-agent: open the specified file ("-" for standard input) for
+    /// records ending in `delimiter` (`-z`: b'\0'). Records other than
+    /// lines are always read as a stream (never mmapped).
+    pub fn open_delimited(path: &PathBuf, delimiter: u8) -> io::Result<Self> {
+        if delimiter == b'\n' {
+            return Self::open(path);
+        }
+        let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            Box::new(File::open(path)?)
+        };
+        let mut cursor = ReadLineCursor::new(BufReader::new(reader));
+        cursor.delimiter = delimiter;
+        Ok(LineReader::ReadInput(cursor))
+    }
+
     /// Open the specified file to read as a stream.
     #[cfg(test)]
     pub fn open_stream(path: &PathBuf) -> io::Result<Self> {
@@ -595,6 +614,11 @@ pub struct OutputBuffer {
     // True when the last write didn't end with \n; the \n is deferred so
     // that commands like `p` don't emit a spurious newline under -n.
     pending_newline: bool,
+    // wasm-agent: what ends an output record: b'\0' under -z, else b'\n'.
+    // As in GNU sed it also stands for every newline sed itself writes
+    // (deferred ones, after `=`, `i`, `c`, `l`, `F` output), unlike the
+    // text of `a`, `r` and `e`, which is written as it is.
+    delimiter: u8,
     #[cfg(test)]
     low_level_flushes: usize, // Number of system call flushes
 }
@@ -628,6 +652,7 @@ impl OutputBuffer {
         Self {
             out: BufWriter::new(w),
             pending_newline: false,
+            delimiter: b'\n',
             #[cfg(test)]
             low_level_flushes: 0,
         }
@@ -647,9 +672,24 @@ impl OutputBuffer {
             max_pending_write,
             mmap_chunk: None,
             pending_newline: false,
+            delimiter: b'\n',
             #[cfg(test)]
             low_level_flushes: 0,
         }
+    }
+
+    /// wasm-agent: end output records with `delimiter` (`-z`: b'\0').
+    pub fn set_record_delimiter(&mut self, delimiter: u8) {
+        self.delimiter = delimiter;
+    }
+
+    /// wasm-agent: schedule `content` as one output record, followed by
+    /// the record delimiter if `terminated`.
+    pub fn write_record(&mut self, content: &[u8], terminated: bool) -> io::Result<()> {
+        self.write_chunk(&IOChunk::from_content(IOChunkContent::new_owned(
+            content.to_vec(),
+            terminated,
+        )))
     }
 
     /// Schedule the specified String or &str for eventual output
@@ -734,7 +774,7 @@ impl OutputBuffer {
 
         if self.pending_newline {
             self.flush_mmap(WriteRange::Complete)?;
-            self.out.write_all(b"\n")?;
+            self.out.write_all(&[self.delimiter])?;
             self.pending_newline = false;
         }
 
@@ -794,7 +834,7 @@ impl OutputBuffer {
                 self.flush_mmap(WriteRange::Complete)?;
                 self.out.write_all(content)?;
                 if *has_newline {
-                    self.out.write_all(b"\n")?;
+                    self.out.write_all(&[self.delimiter])?;
                 }
                 self.pending_newline = !has_newline;
             }
@@ -849,7 +889,7 @@ impl OutputBuffer {
     pub fn flush_pending_newline(&mut self) -> io::Result<()> {
         if self.pending_newline {
             self.flush_mmap(WriteRange::Complete)?;
-            self.out.write_all(b"\n")?;
+            self.out.write_all(&[self.delimiter])?;
             self.pending_newline = false;
         }
         Ok(())
@@ -871,7 +911,7 @@ impl OutputBuffer {
         }
 
         if self.pending_newline {
-            self.out.write_all(b"\n")?;
+            self.out.write_all(&[self.delimiter])?;
             self.pending_newline = false;
         }
 
@@ -883,7 +923,7 @@ impl OutputBuffer {
             } => {
                 self.out.write_all(content)?;
                 if *has_newline {
-                    self.out.write_all(b"\n")?;
+                    self.out.write_all(&[self.delimiter])?;
                 }
                 self.pending_newline = !has_newline;
                 Ok(())
@@ -894,7 +934,7 @@ impl OutputBuffer {
     /// Write a deferred newline if the last output didn't end with one.
     pub fn flush_pending_newline(&mut self) -> io::Result<()> {
         if self.pending_newline {
-            self.out.write_all(b"\n")?;
+            self.out.write_all(&[self.delimiter])?;
             self.pending_newline = false;
         }
         Ok(())

@@ -67,7 +67,9 @@ impl InPlace {
     /// to the context settings.
     fn begin_resolved(&mut self, file_name: &Path) -> UResult<&mut OutputBuffer> {
         if !self.in_place {
-            self.output = OutputBuffer::new(Box::new(stdout()));
+            // wasm-agent: keep the one standard output buffer, so that a
+            // file ending without a newline still gets one before the next
+            // file's output (GNU sed), instead of a fresh buffer per file.
             return Ok(&mut self.output);
         }
 

@@ -8,6 +8,7 @@
 // For the full copyright and license information, please view the LICENSE
 // file that was distributed with this source code.
 
+pub mod case_conversion;
 pub mod command;
 pub mod compiler;
 pub mod delimited_parser;

@@ -43,6 +43,12 @@ impl NamedReader {
     /// Return the next line of the file, including its trailing newline if
     /// present, or `None` once the file is exhausted or could not be read.
     pub fn next_line(&mut self) -> Option<Vec<u8>> {
+        self.next_record(b'\n')
+    }
+
+    /// wasm-agent: the next record ending in `delimiter` (`-z`: b'\0'),
+    /// as [`NamedReader::next_line`] returns lines.
+    pub fn next_record(&mut self, delimiter: u8) -> Option<Vec<u8>> {
         if matches!(self.state, State::Unopened) {
             self.state = match File::open(&self.path) {
                 Ok(file) => State::Open(BufReader::new(file)),
@@ -55,7 +61,7 @@ impl NamedReader {
         };
 
         let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
+        match reader.read_until(delimiter, &mut line) {
             Ok(0) | Err(_) => {
                 self.state = State::Exhausted;
                 None

@@ -62,11 +62,17 @@ impl NamedWriter {
 
     /// Write bytes to the file, possibly with a newline, returning errors.
     pub fn write_line_bytes(&mut self, line: &[u8], newline: bool) -> UResult<()> {
+        self.write_record(line, newline, b'\n')
+    }
+
+    /// wasm-agent: write a record, possibly followed by `delimiter` (`-z`:
+    /// b'\0'), returning errors.
+    pub fn write_record(&mut self, line: &[u8], terminated: bool, delimiter: u8) -> UResult<()> {
         self.writer
             .write_all(line)
             .and_then(|()| {
-                if newline {
-                    self.writer.write_all(b"\n")
+                if terminated {
+                    self.writer.write_all(&[delimiter])
                 } else {
                     Ok(())
                 }

@@ -26,8 +26,8 @@ use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 use std::rc::Rc;
-use uucore::display::Quotable;
-use uucore::error::{FromIo, UResult, set_exit_code};
+use uucore::error::{UResult, set_exit_code, strip_errno};
+use uucore::show_error;
 
 /// Return the specified command variant or panic.
 // Example: let path = extract_variant!(command, Path);
@@ -357,7 +357,10 @@ fn substitute(
                     // Always write the unmatched text before this match.
                     result.extend_from_slice(&text[last_end..m.start()]);
 
-                    if sub.occurrence == 0 || count == sub.occurrence {
+                    if sub.occurrence == 0
+                        || count == sub.occurrence
+                        || (sub.global && count > sub.occurrence)
+                    {
                         let replacement = sub.replacement.apply_captures(command, &caps)?;
                         result.extend_from_slice(&replacement);
                         replaced = true;
@@ -370,7 +373,7 @@ fn substitute(
 
                     // Early exit if only a specific occurrence,
                     // (likely 1) needed replacing.
-                    if count == sub.occurrence {
+                    if count == sub.occurrence && !sub.global {
                         break 'captures Ok(());
                     }
                 }
@@ -405,9 +408,11 @@ fn substitute(
 
         // Write to file if needed.
         if let Some(ref writer) = sub.write_file {
-            writer
-                .borrow_mut()
-                .write_line_bytes(pattern.as_bytes(), pattern.is_newline_terminated())?;
+            writer.borrow_mut().write_record(
+                pattern.as_bytes(),
+                pattern.is_newline_terminated(),
+                context.record_delimiter(),
+            )?;
         }
         context.substitution_made = true;
     }
@@ -496,6 +501,9 @@ fn readable_ascii_byte(byte: u8) -> Cow<'static, str> {
         b'\\' => Cow::Borrowed(r"\\"),
         b'\r' => Cow::Borrowed(r"\r"),
         b'\t' => Cow::Borrowed(r"\t"),
+        // wasm-agent: GNU sed shows a newline inside the pattern space as
+        // `\n` (and, under -z, the NUL that separates records as `\000`).
+        b'\n' => Cow::Borrowed(r"\n"),
         b if b.is_ascii_control() => Cow::Owned(format!("\\{byte:03o}")),
         b if b == b' ' || b.is_ascii_graphic() => Cow::Owned(char::from(byte).to_string()),
         _ => Cow::Owned(format!("\\{byte:03o}")),
@@ -544,15 +552,6 @@ impl ListLine {
         Ok(())
     }
 
-    /// Write the current list line with an embedded newline marker.
-    fn write_embedded_newline(&mut self, output: &mut OutputBuffer) -> UResult<()> {
-        self.buffer.push_str("$\n");
-        output.write_str(&self.buffer)?;
-        self.buffer.clear();
-        self.width = 0;
-        Ok(())
-    }
-
     /// Finish the list line if it has buffered output.
     fn finish(&mut self, output: &mut OutputBuffer) -> UResult<()> {
         if !self.buffer.is_empty() {
@@ -584,10 +583,6 @@ fn list(
     if !context.uutil_extensions || context.character_mode == CharacterMode::Byte {
         // List non-ASCII bytes in octal.
         for &byte in line.as_bytes() {
-            if byte == b'\n' {
-                list_line.write_embedded_newline(output)?;
-                continue;
-            }
             let out_str = readable_ascii_byte(byte);
             list_line.write_item(output, &out_str)?;
         }
@@ -602,10 +597,6 @@ fn list(
             .unwrap_err()
         })?;
         for ch in line.chars() {
-            if ch == '\n' {
-                list_line.write_embedded_newline(output)?;
-                continue;
-            }
             let out_str = readable_char(ch);
             list_line.write_item(output, &out_str)?;
         }
@@ -661,8 +652,8 @@ fn process_file(
         let mut current: Option<Rc<RefCell<Command>>> =
             if let Some(action) = context.input_action.take() {
                 // Continue processing the `N` or `n` command.
-                if let NextLine::Append(mut combined_lines) = action.next_line {
-                    combined_lines.push(b'\n');
+                if let NextLine::Append(mut combined_lines, _) = action.next_line {
+                    combined_lines.push(context.record_delimiter());
                     combined_lines.extend_from_slice(pattern.as_bytes());
 
                     pattern.set_to_bytes(combined_lines, pattern.is_newline_terminated());
@@ -728,7 +719,7 @@ fn process_file(
                 }
                 'D' => {
                     // Delete up to \n and start a new cycle without new input.
-                    if let Some(pos) = memchr(b'\n', pattern.as_bytes()) {
+                    if let Some(pos) = memchr(context.record_delimiter(), pattern.as_bytes()) {
                         let (s, _) = pattern.fields_mut()?;
                         s.drain(..=pos);
                         current.clone_from(&commands);
@@ -761,7 +752,7 @@ fn process_file(
                 'G' => {
                     // Append to pattern \n followed by hold space contents.
                     let (pat_content, pat_has_newline) = pattern.fields_mut()?;
-                    pat_content.push(b'\n');
+                    pat_content.push(context.record_delimiter());
                     pat_content.extend_from_slice(&context.hold.content);
                     *pat_has_newline = context.hold.has_newline;
                 }
@@ -772,7 +763,8 @@ fn process_file(
                 }
                 'H' => {
                     // Append to hold \n followed by pattern space contents.
-                    context.hold.content.push(b'\n');
+                    let delimiter = context.record_delimiter();
+                    context.hold.content.push(delimiter);
                     context.hold.content.extend_from_slice(pattern.as_bytes());
                     context.hold.has_newline = pattern.is_newline_terminated();
                 }
@@ -806,7 +798,10 @@ fn process_file(
                     // to perform when the next line is read.
                     context.input_action = Some(InputAction {
                         next_command: command.next.clone(),
-                        next_line: NextLine::Append(pattern.as_bytes().to_vec()),
+                        next_line: NextLine::Append(
+                            pattern.as_bytes().to_vec(),
+                            pattern.is_newline_terminated(),
+                        ),
                     });
                     continue 'lines;
                 }
@@ -815,8 +810,8 @@ fn process_file(
                 }
                 'P' => {
                     let line = pattern.as_bytes();
-                    if let Some(pos) = memchr(b'\n', line) {
-                        output.write_bytes(&line[..=pos])?;
+                    if let Some(pos) = memchr(context.record_delimiter(), line) {
+                        output.write_record(&line[..pos], true)?;
                     } else {
                         write_chunk(output, context, &pattern)?;
                     }
@@ -844,7 +839,8 @@ fn process_file(
                 'R' => {
                     // Queue the file's next line for output at end of cycle.
                     let reader = extract_variant!(command, NamedReader);
-                    if let Some(line) = reader.borrow_mut().next_line() {
+                    let delimiter = context.record_delimiter();
+                    if let Some(line) = reader.borrow_mut().next_record(delimiter) {
                         context
                             .append_elements
                             .push(AppendElement::Text(line.into()));
@@ -894,23 +890,27 @@ fn process_file(
                 'w' => {
                     // Append the pattern space to the specified file.
                     let writer = extract_variant!(command, NamedWriter);
-                    writer
-                        .borrow_mut()
-                        .write_line_bytes(pattern.as_bytes(), pattern.is_newline_terminated())?;
+                    writer.borrow_mut().write_record(
+                        pattern.as_bytes(),
+                        pattern.is_newline_terminated(),
+                        context.record_delimiter(),
+                    )?;
                 }
                 'W' => {
                     // Append only the first line of the pattern space.
                     let writer = extract_variant!(command, NamedWriter);
                     let pattern_bytes = pattern.as_bytes();
+                    let delimiter = context.record_delimiter();
                     let (first_line, found_newline) =
-                        match pattern_bytes.iter().position(|&b| b == b'\n') {
-                            // A slice including the newline
-                            Some(pos) => (&pattern_bytes[..=pos], true),
+                        match pattern_bytes.iter().position(|&b| b == delimiter) {
+                            // A slice without the delimiter
+                            Some(pos) => (&pattern_bytes[..pos], true),
                             None => (pattern_bytes, false),
                         };
-                    writer.borrow_mut().write_line_bytes(
+                    writer.borrow_mut().write_record(
                         first_line,
-                        !found_newline && pattern.is_newline_terminated(),
+                        found_newline || pattern.is_newline_terminated(),
+                        delimiter,
                     )?;
                 }
                 'x' => {
@@ -965,11 +965,10 @@ fn process_file(
     // Take them even with -n, so that they do not carry over to the next file.
     if context.separate
         && let Some(action) = context.input_action.take()
-        && let NextLine::Append(mut pending) = action.next_line
+        && let NextLine::Append(pending, terminated) = action.next_line
         && !context.quiet
     {
-        pending.push(b'\n');
-        output.write_bytes(&pending)?;
+        output.write_record(&pending, terminated)?;
         if context.unbuffered {
             output.flush()?;
         }
@@ -999,15 +998,30 @@ pub fn process_all_files(
     context.unbuffered = context.unbuffered || io::stdout().is_terminal();
 
     let mut in_place = InPlace::new(context.clone());
-    let last_file_index = files.len() - 1;
+    // wasm-agent: as in GNU sed, an input that cannot be opened is reported
+    // and skipped (exit status 2 at the end), so `$` belongs to the last
+    // input that exists.
+    let last_file_index = files
+        .iter()
+        .rposition(|path| path.as_os_str() == "-" || path.metadata().is_ok())
+        .unwrap_or(files.len() - 1);
+    let mut first_input = true;
 
     for (index, path) in files.into_iter().enumerate() {
         context.last_file = index == last_file_index;
-        let mut reader = LineReader::open(&path)
-            .map_err_context(|| format!("error opening input file {}", path.quote()))?;
+        let mut reader = match LineReader::open_delimited(&path, context.record_delimiter()) {
+            Ok(reader) => reader,
+            Err(err) => {
+                show_error!("can't read {}: {}", path.display(), strip_errno(&err));
+                set_exit_code(2);
+                continue;
+            }
+        };
         let output = in_place.begin(&path)?;
+        output.set_record_delimiter(context.record_delimiter());
 
-        if context.separate || index == 0 {
+        if context.separate || first_input {
+            first_input = false;
             context.line_number = 0;
             reset_latched_address_ranges(&mut context.range_commands);
 
@@ -1024,10 +1038,9 @@ pub fn process_all_files(
             && !context.separate
             && !context.quiet
             && let Some(action) = context.input_action.take()
-            && let NextLine::Append(mut pending) = action.next_line
+            && let NextLine::Append(pending, terminated) = action.next_line
         {
-            pending.push(b'\n');
-            output.write_bytes(&pending)?;
+            output.write_record(&pending, terminated)?;
         }
 
         in_place.end()?;
@@ -1051,7 +1064,7 @@ mod tests {
 
     #[test]
     fn test_readable_ascii_byte_named_escapes() {
-        assert_eq!(readable_ascii_byte(b'\n'), r"\012");
+        assert_eq!(readable_ascii_byte(b'\n'), r"\n");
         assert_eq!(readable_ascii_byte(b'\t'), r"\t");
         assert_eq!(readable_ascii_byte(b'\\'), r"\\");
     }
