@@ -1,0 +1,141 @@
+//! Builtins: commands the shell runs itself, one file per builtin, and
+//! the table that registers them (marking POSIX special builtins, whose
+//! prefix assignments persist).
+
+mod bash;
+mod cd;
+mod control;
+mod echo;
+mod eval;
+mod exec;
+mod export;
+mod pwd;
+mod set;
+mod shift;
+mod trivial;
+mod unset;
+
+use crate::error::{Exec, Flow, Interrupt};
+use crate::interp::{BoxFuture, Interp};
+use crate::io::StreamError;
+
+/// What a builtin returns: its exit status and any control flow
+/// (`break`, `return`…).
+pub(crate) type Ret = (i32, Flow);
+
+/// A builtin: runs with its argv (`argv[0]` is its name).
+pub(crate) type BuiltinFn = for<'a> fn(&'a mut Interp, Vec<String>) -> BoxFuture<'a, Exec<Ret>>;
+
+/// One row of the table.
+struct Builtin {
+    name: &'static str,
+    run: BuiltinFn,
+    /// A POSIX special builtin (`export`, `set`, `eval`…).
+    special: bool,
+}
+
+/// A builtin's normal completion with `status`.
+pub(crate) fn done(status: i32) -> Exec<Ret> {
+    Ok((status, Flow::Normal))
+}
+
+const fn builtin(name: &'static str, run: BuiltinFn) -> Builtin {
+    Builtin {
+        name,
+        run,
+        special: false,
+    }
+}
+
+const fn special(name: &'static str, run: BuiltinFn) -> Builtin {
+    Builtin {
+        name,
+        run,
+        special: true,
+    }
+}
+
+/// Every builtin, sorted by name.
+static BUILTINS: &[Builtin] = &[
+    special(".", eval::source),
+    special(":", trivial::colon),
+    builtin("bash", bash::run),
+    special("break", control::break_),
+    builtin("cd", cd::run),
+    special("continue", control::continue_),
+    builtin("echo", echo::run),
+    special("eval", eval::eval),
+    special("exec", exec::run),
+    special("exit", control::exit),
+    special("export", export::export),
+    builtin("false", trivial::false_),
+    builtin("pwd", pwd::run),
+    special("readonly", export::readonly),
+    special("return", control::return_),
+    special("set", set::run),
+    builtin("sh", bash::run),
+    special("shift", shift::run),
+    special("source", eval::source),
+    builtin("true", trivial::true_),
+    special("unset", unset::run),
+];
+
+/// The builtin called `name`, if any.
+pub(crate) fn lookup(name: &str) -> Option<BuiltinFn> {
+    BUILTINS
+        .binary_search_by(|b| b.name.cmp(name))
+        .ok()
+        .map(|i| BUILTINS[i].run)
+}
+
+/// True for a POSIX special builtin.
+pub(crate) fn is_special(name: &str) -> bool {
+    BUILTINS
+        .binary_search_by(|b| b.name.cmp(name))
+        .is_ok_and(|i| BUILTINS[i].special)
+}
+
+/// The names of every builtin, sorted.
+#[allow(dead_code, reason = "for `compgen -b` and `type`")]
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().map(|b| b.name)
+}
+
+impl Interp {
+    /// Writes a builtin's output to stdout. A closed pipe ends the
+    /// (sub)shell like SIGPIPE (status 141); other failures print
+    /// `name: write error: …` and return false.
+    pub(crate) async fn out(&mut self, name: &str, data: &[u8]) -> Exec<bool> {
+        match self.state.fds.stdout().write_all(data).await {
+            Ok(()) => Ok(true),
+            Err(StreamError::BrokenPipe) => Err(Interrupt::Exit(141)),
+            Err(err) => {
+                self.error_line(&format!("{name}: write error: {err}"))
+                    .await;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Writes a builtin's diagnostic to stderr (`bash: name: message`).
+    pub(crate) async fn builtin_error(&mut self, name: &str, message: &str) {
+        self.error_line(&format!("{name}: {message}")).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_for_binary_search() {
+        let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(lookup("echo").is_some());
+        assert!(lookup("nope").is_none());
+        assert!(is_special("export"));
+        assert!(!is_special("echo"));
+    }
+}

@@ -1,0 +1,327 @@
+//! Compound commands: `if`, `for`, `while`, `until`, `case`, `{ }`,
+//! `( )`, `(( ))`, `for (( ; ; ))`.
+
+use super::Interp;
+use crate::error::{Exec, Flow};
+use crate::expand::pattern::Pattern;
+use brush_parser::ast;
+
+/// What a loop does after its body ran.
+enum Next {
+    Continue,
+    Exit(Flow),
+}
+
+/// Maps the body's flow to what the loop does, consuming one level of
+/// `break N` / `continue N`.
+fn loop_control(flow: Flow) -> Next {
+    match flow {
+        Flow::Normal | Flow::Continue(1) => Next::Continue,
+        Flow::Break(1) => Next::Exit(Flow::Normal),
+        Flow::Break(n) => Next::Exit(Flow::Break(n - 1)),
+        Flow::Continue(n) => Next::Exit(Flow::Continue(n - 1)),
+        Flow::Return => Next::Exit(Flow::Return),
+    }
+}
+
+impl Interp {
+    /// Runs a compound command with its redirections.
+    pub(crate) async fn run_compound(
+        &mut self,
+        command: &ast::CompoundCommand,
+        redirects: Option<&ast::RedirectList>,
+    ) -> Exec {
+        let saved = match redirects {
+            Some(list) if !list.0.is_empty() => {
+                let saved = self.state.fds.clone();
+                let redirects: Vec<&ast::IoRedirect> = list.0.iter().collect();
+                if !self.apply_redirects(&redirects).await? {
+                    self.state.fds = saved;
+                    return Ok(Flow::Normal);
+                }
+                Some(saved)
+            }
+            _ => None,
+        };
+        let result = self.run_compound_body(command).await;
+        if let Some(saved) = saved {
+            self.state.fds = saved;
+        }
+        result
+    }
+
+    async fn run_compound_body(&mut self, command: &ast::CompoundCommand) -> Exec {
+        match command {
+            ast::CompoundCommand::BraceGroup(group) => self.run_list(&group.list).await,
+            ast::CompoundCommand::Subshell(subshell) => {
+                let mut sub = self.subshell();
+                sub.state.pid = self.env.new_pid();
+                let result = sub.run_list(&subshell.list).await;
+                let status = sub.finish(result).await;
+                self.set_status(status);
+                Ok(Flow::Normal)
+            }
+            ast::CompoundCommand::IfClause(clause) => self.run_if(clause).await,
+            ast::CompoundCommand::ForClause(clause) => self.run_for(clause).await,
+            ast::CompoundCommand::ArithmeticForClause(clause) => self.run_arith_for(clause).await,
+            ast::CompoundCommand::WhileClause(clause) => self.run_while(clause, true).await,
+            ast::CompoundCommand::UntilClause(clause) => self.run_while(clause, false).await,
+            ast::CompoundCommand::CaseClause(clause) => self.run_case(clause).await,
+            ast::CompoundCommand::Arithmetic(command) => {
+                let status = self.arith_command(&command.expr.value).await?;
+                self.set_status(status);
+                Ok(Flow::Normal)
+            }
+            ast::CompoundCommand::Coprocess(_) => {
+                self.error_line("coproc: not supported in this shell (no concurrent coprocesses)")
+                    .await;
+                self.set_status(2);
+                Ok(Flow::Normal)
+            }
+        }
+    }
+
+    /// Runs `list` as a condition (failures do not trigger `set -e`) and
+    /// returns whether it succeeded.
+    async fn condition(&mut self, list: &ast::CompoundList) -> Exec<Result<bool, Flow>> {
+        self.state.condition_depth += 1;
+        let result = self.run_list(list).await;
+        self.state.condition_depth -= 1;
+        match result? {
+            Flow::Normal => Ok(Ok(self.state.last_status == 0)),
+            other => Ok(Err(other)),
+        }
+    }
+
+    async fn run_if(&mut self, clause: &ast::IfClauseCommand) -> Exec {
+        match self.condition(&clause.condition).await? {
+            Err(flow) => return Ok(flow),
+            Ok(true) => return self.run_list(&clause.then).await,
+            Ok(false) => {}
+        }
+        for branch in clause.elses.iter().flatten() {
+            match &branch.condition {
+                Some(condition) => match self.condition(condition).await? {
+                    Err(flow) => return Ok(flow),
+                    Ok(true) => return self.run_list(&branch.body).await,
+                    Ok(false) => {}
+                },
+                None => return self.run_list(&branch.body).await,
+            }
+        }
+        // No branch ran: the status is 0, not the condition's.
+        self.set_status(0);
+        Ok(Flow::Normal)
+    }
+
+    /// Counts one loop iteration against the limit.
+    async fn iteration(&mut self, count: &mut u64) -> Exec<()> {
+        *count += 1;
+        if *count > self.env.limits.max_loop_iterations {
+            let message = format!(
+                "loop ran more than {} iterations; raise Limits::max_loop_iterations if this is intended",
+                self.env.limits.max_loop_iterations
+            );
+            return Err(self.fatal(1, message).await);
+        }
+        self.tick().await
+    }
+
+    async fn run_for(&mut self, clause: &ast::ForClauseCommand) -> Exec {
+        let values = match &clause.values {
+            Some(words) => {
+                let words: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
+                self.expand_words(&words).await?
+            }
+            None => self.state.positional.to_vec(),
+        };
+        self.set_status(0);
+        self.state.loop_depth += 1;
+        let mut count = 0;
+        let mut result = Ok(Flow::Normal);
+        for value in values {
+            if let Err(e) = self.iteration(&mut count).await {
+                result = Err(e);
+                break;
+            }
+            if let Err(err) = self.set_scalar(&clause.variable_name, value) {
+                self.error_line(&err.message()).await;
+                self.set_status(1);
+                break;
+            }
+            match self.run_list(&clause.body.list).await {
+                Ok(flow) => match loop_control(flow) {
+                    Next::Continue => {}
+                    Next::Exit(flow) => {
+                        result = Ok(flow);
+                        break;
+                    }
+                },
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.state.loop_depth -= 1;
+        result
+    }
+
+    async fn run_arith_for(&mut self, clause: &ast::ArithmeticForClauseCommand) -> Exec {
+        if let Some(init) = &clause.initializer {
+            self.arith_command(&init.value).await?;
+        }
+        self.state.loop_depth += 1;
+        let mut count = 0;
+        let mut result = Ok(Flow::Normal);
+        let mut last_status = 0;
+        loop {
+            if let Some(condition) = &clause.condition {
+                match self.arith_command(&condition.value).await {
+                    Ok(0) => {}
+                    Ok(_) => break,
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+            if let Err(e) = self.iteration(&mut count).await {
+                result = Err(e);
+                break;
+            }
+            match self.run_list(&clause.body.list).await {
+                Ok(flow) => {
+                    last_status = self.state.last_status;
+                    match loop_control(flow) {
+                        Next::Continue => {}
+                        Next::Exit(flow) => {
+                            result = Ok(flow);
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+            if let Some(update) = &clause.updater {
+                if let Err(e) = self.arith_command(&update.value).await {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.state.loop_depth -= 1;
+        self.set_status(last_status);
+        result
+    }
+
+    async fn run_while(&mut self, clause: &ast::WhileOrUntilClauseCommand, is_while: bool) -> Exec {
+        let ast::WhileOrUntilClauseCommand(condition, body, _) = clause;
+        self.state.loop_depth += 1;
+        let mut count = 0;
+        let mut last_status = 0;
+        let mut result = Ok(Flow::Normal);
+        loop {
+            match self.condition(condition).await {
+                Ok(Ok(success)) => {
+                    if success != is_while {
+                        break;
+                    }
+                }
+                Ok(Err(flow)) => {
+                    result = Ok(flow);
+                    break;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+            if let Err(e) = self.iteration(&mut count).await {
+                result = Err(e);
+                break;
+            }
+            match self.run_list(&body.list).await {
+                Ok(flow) => {
+                    last_status = self.state.last_status;
+                    match loop_control(flow) {
+                        Next::Continue => {}
+                        Next::Exit(flow) => {
+                            result = Ok(flow);
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.state.loop_depth -= 1;
+        self.set_status(last_status);
+        result
+    }
+
+    async fn run_case(&mut self, clause: &ast::CaseClauseCommand) -> Exec {
+        let value = self.expand_string(&clause.value.value).await?;
+        self.set_status(0);
+        let mut fall_through = false;
+        for item in &clause.cases {
+            let mut matched = fall_through;
+            if !matched {
+                for pattern in &item.patterns {
+                    let pattern = self.expand_pattern(&pattern.value).await?;
+                    let matcher = Pattern::new(
+                        &pattern,
+                        self.state.options.extglob,
+                        self.state.options.nocasematch,
+                    );
+                    if matcher.matches(&value) {
+                        matched = true;
+                        break;
+                    }
+                }
+            }
+            if !matched {
+                continue;
+            }
+            let flow = match &item.cmd {
+                Some(list) => self.run_list(list).await?,
+                None => {
+                    self.set_status(0);
+                    Flow::Normal
+                }
+            };
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+            match item.post_action {
+                ast::CaseItemPostAction::ExitCase => return Ok(Flow::Normal),
+                ast::CaseItemPostAction::UnconditionallyExecuteNextCaseItem => fall_through = true,
+                ast::CaseItemPostAction::ContinueEvaluatingCases => fall_through = false,
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// `(( expr ))`: 0 if the value is non-zero, 1 if zero, and 1 with a
+    /// message on an error (the shell goes on, unlike `$(( ))`).
+    pub(crate) async fn arith_command(&mut self, expr: &str) -> Exec<i32> {
+        let text = self.expand_arith_text(expr).await?;
+        if self.state.options.xtrace {
+            self.xtrace(&["((".to_string(), text.clone(), "))".to_string()])
+                .await;
+        }
+        match self.eval_arith_str(&text) {
+            Ok(value) => Ok(i32::from(value == 0)),
+            Err(message) => {
+                self.error_line(&format!("((: {message}")).await;
+                Ok(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! Simple commands: assignments, expansion, redirections and dispatch —
+//! function, then builtin, then external command (host command or guest
+//! tool), then a script file for names with a `/`.
+
+use super::{BoxFuture, Interp};
+use crate::builtins;
+use crate::error::{Exec, Flow, Interrupt};
+use crate::expand::subst::PendingOutputSubstitution;
+use crate::runner::Invocation;
+use crate::state::Value;
+use brush_parser::ast::{self, SourceLocation};
+use std::time::Instant;
+
+/// Exit status of a command that was not found.
+pub(crate) const STATUS_NOT_FOUND: i32 = 127;
+/// Exit status of a command that exists but cannot run.
+pub(crate) const STATUS_CANNOT_RUN: i32 = 126;
+
+/// The parts of a simple command, in source order.
+struct Parts<'a> {
+    assignments: Vec<&'a ast::Assignment>,
+    assignment_words: Vec<&'a ast::Word>,
+    words: Vec<Word<'a>>,
+    redirects: Vec<&'a ast::IoRedirect>,
+}
+
+/// A command word: plain, an assignment-looking argument (for declaration
+/// builtins, not split), or a process substitution.
+enum Word<'a> {
+    Plain(&'a ast::Word),
+    Assignment(&'a ast::Word),
+    Substitution(&'a ast::ProcessSubstitutionKind, &'a ast::SubshellCommand),
+}
+
+fn collect(cmd: &ast::SimpleCommand) -> Parts<'_> {
+    let mut parts = Parts {
+        assignments: Vec::new(),
+        assignment_words: Vec::new(),
+        words: Vec::new(),
+        redirects: Vec::new(),
+    };
+    if let Some(prefix) = &cmd.prefix {
+        for item in &prefix.0 {
+            match item {
+                ast::CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
+                    parts.assignments.push(assignment);
+                    parts.assignment_words.push(word);
+                }
+                ast::CommandPrefixOrSuffixItem::IoRedirect(r) => parts.redirects.push(r),
+                ast::CommandPrefixOrSuffixItem::Word(w) => parts.words.push(Word::Plain(w)),
+                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(kind, cmd) => {
+                    parts.words.push(Word::Substitution(kind, cmd))
+                }
+            }
+        }
+    }
+    if let Some(name) = &cmd.word_or_name {
+        parts.words.push(Word::Plain(name));
+    }
+    if let Some(suffix) = &cmd.suffix {
+        for item in &suffix.0 {
+            match item {
+                ast::CommandPrefixOrSuffixItem::AssignmentWord(_, word) => {
+                    parts.words.push(Word::Assignment(word))
+                }
+                ast::CommandPrefixOrSuffixItem::IoRedirect(r) => parts.redirects.push(r),
+                ast::CommandPrefixOrSuffixItem::Word(w) => parts.words.push(Word::Plain(w)),
+                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(kind, cmd) => {
+                    parts.words.push(Word::Substitution(kind, cmd))
+                }
+            }
+        }
+    }
+    parts
+}
+
+impl Interp {
+    /// Runs any command.
+    pub(crate) fn run_command<'a>(&'a mut self, command: &'a ast::Command) -> BoxFuture<'a, Exec> {
+        Box::pin(async move {
+            self.tick().await?;
+            match command {
+                ast::Command::Simple(simple) => self.run_simple(simple).await,
+                ast::Command::Compound(compound, redirects) => {
+                    self.run_compound(compound, redirects.as_ref()).await
+                }
+                ast::Command::Function(definition) => {
+                    self.define_function(definition);
+                    self.set_status(0);
+                    Ok(Flow::Normal)
+                }
+                ast::Command::ExtendedTest(test, redirects) => {
+                    self.run_extended_test(test, redirects.as_ref()).await
+                }
+            }
+        })
+    }
+
+    async fn run_simple(&mut self, cmd: &ast::SimpleCommand) -> Exec {
+        if let Some(loc) = cmd.location() {
+            self.state.lineno = loc.start.line as u32;
+        }
+        let parts = collect(cmd);
+        let mut temps = Vec::new();
+        let mut pending = Vec::new();
+        // An assignment-only command ends with the status of its last
+        // command substitution, or 0 if it ran none.
+        let substitutions = self.state.substitutions;
+        let argv = self
+            .expand_command_words(&parts.words, &mut temps, &mut pending)
+            .await?;
+        let result = if argv.is_empty() {
+            self.run_assignments_only(&parts, substitutions).await
+        } else {
+            self.run_with_argv(&parts, argv).await
+        };
+        self.finish_output_substitutions(pending).await?;
+        self.cleanup_substitutions(temps).await;
+        result
+    }
+
+    async fn expand_command_words(
+        &mut self,
+        words: &[Word<'_>],
+        temps: &mut Vec<String>,
+        pending: &mut Vec<PendingOutputSubstitution>,
+    ) -> Exec<Vec<String>> {
+        let mut argv = Vec::with_capacity(words.len());
+        for word in words {
+            match word {
+                Word::Plain(word) => argv.extend(self.expand_words(&[&word.value]).await?),
+                Word::Assignment(word) => {
+                    // `declare x=$y`: the value is not split or globbed.
+                    let value = word.value.as_str();
+                    match value.split_once('=') {
+                        Some((name, rest)) if is_name_like(name) => {
+                            let rest = self.expand_string(rest).await?;
+                            argv.push(format!("{name}={rest}"));
+                        }
+                        _ => argv.extend(self.expand_words(&[value]).await?),
+                    }
+                }
+                Word::Substitution(kind, command) => argv.push(match kind {
+                    ast::ProcessSubstitutionKind::Read => {
+                        self.input_substitution(command, temps).await?
+                    }
+                    ast::ProcessSubstitutionKind::Write => {
+                        self.output_substitution(command, pending).await?
+                    }
+                }),
+            }
+        }
+        Ok(argv)
+    }
+
+    /// `x=1 y=2` with no command: assignments stay in the shell;
+    /// redirections are performed (creating files) and undone.
+    async fn run_assignments_only(&mut self, parts: &Parts<'_>, substitutions: u64) -> Exec {
+        for assignment in &parts.assignments {
+            if !self.assign(assignment).await? {
+                return Ok(Flow::Normal);
+            }
+        }
+        if !parts.redirects.is_empty() {
+            let saved = self.state.fds.clone();
+            let ok = self.apply_redirects(&parts.redirects).await?;
+            self.state.fds = saved;
+            if !ok {
+                return Ok(Flow::Normal);
+            }
+        }
+        if self.state.substitutions == substitutions {
+            self.set_status(0);
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Performs one assignment in the shell; on failure prints why, sets
+    /// status 1 and returns false.
+    pub(crate) async fn assign(&mut self, assignment: &ast::Assignment) -> Exec<bool> {
+        let name = match &assignment.name {
+            ast::AssignmentName::VariableName(name) => name.clone(),
+            ast::AssignmentName::ArrayElementName(name, _) => name.clone(),
+        };
+        if self.state.options.xtrace {
+            self.xtrace(&[format!("{}", assignment)]).await;
+        }
+        let result = match (&assignment.name, &assignment.value) {
+            (ast::AssignmentName::VariableName(name), ast::AssignmentValue::Scalar(word)) => {
+                let value = self.expand_assignment_value(&word.value).await?;
+                if assignment.append {
+                    self.append_scalar(name, value)
+                } else {
+                    self.set_scalar(name, value)
+                }
+            }
+            (
+                ast::AssignmentName::ArrayElementName(name, index),
+                ast::AssignmentValue::Scalar(word),
+            ) => {
+                let key = self.subscript(name, index).await?;
+                let value = self.expand_assignment_value(&word.value).await?;
+                self.set_element(name, &key, value, assignment.append)
+            }
+            (ast::AssignmentName::VariableName(name), ast::AssignmentValue::Array(items)) => {
+                let value = self.array_literal(name, items).await?;
+                self.set_array(name, value, assignment.append)
+            }
+            (ast::AssignmentName::ArrayElementName(..), ast::AssignmentValue::Array(_)) => {
+                self.error_line(&format!("{name}: cannot assign list to array member"))
+                    .await;
+                self.set_status(1);
+                return Ok(false);
+            }
+        };
+        match result {
+            Ok(()) => Ok(true),
+            Err(err) => {
+                self.error_line(&err.message()).await;
+                self.set_status(1);
+                // bash exits a non-interactive shell on assignment to a
+                // read-only variable.
+                Err(Interrupt::Exit(1))
+            }
+        }
+    }
+
+    /// The value of `x=value`: expanded without splitting or globbing,
+    /// with tildes after `=` and `:` expanded.
+    async fn expand_assignment_value(&mut self, word: &str) -> Exec<String> {
+        self.expand_string(word).await
+    }
+
+    /// The value of `name=(…)`: an indexed array, or an associative one if
+    /// `name` is declared `-A` (then elements are `[key]=value`).
+    pub(crate) async fn array_literal(
+        &mut self,
+        name: &str,
+        items: &[(Option<ast::Word>, ast::Word)],
+    ) -> Exec<Value> {
+        if self.is_assoc(name) {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for (key, value) in items {
+                let value = self.expand_string(&value.value).await?;
+                match key {
+                    Some(key) => {
+                        let key = self.expand_string(&key.value).await?;
+                        match pairs.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, v)) => *v = value,
+                            None => pairs.push((key, value)),
+                        }
+                    }
+                    None => {
+                        self.error_line(&format!(
+                            "{name}: {value}: must use subscript when assigning associative array"
+                        ))
+                        .await;
+                    }
+                }
+            }
+            return Ok(Value::Assoc(std::sync::Arc::new(pairs)));
+        }
+        let mut map = std::collections::BTreeMap::new();
+        let mut next: i64 = 0;
+        for (key, value) in items {
+            match key {
+                Some(key) => {
+                    let index = self.subscript(name, &key.value).await?;
+                    let index: i64 = index.parse().unwrap_or(0);
+                    let value = self.expand_string(&value.value).await?;
+                    map.insert(index, value);
+                    next = index + 1;
+                }
+                None => {
+                    for field in self.expand_words(&[&value.value]).await? {
+                        map.insert(next, field);
+                        next += 1;
+                    }
+                }
+            }
+        }
+        Ok(Value::Indexed(std::sync::Arc::new(map)))
+    }
+
+    async fn run_with_argv(&mut self, parts: &Parts<'_>, argv: Vec<String>) -> Exec {
+        let name = argv[0].clone();
+        // Prefix assignments: for the command's duration (kept for special
+        // builtins, as POSIX requires).
+        let mut env_assignments = Vec::new();
+        for (assignment, _) in parts.assignments.iter().zip(&parts.assignment_words) {
+            if let (ast::AssignmentName::VariableName(var), ast::AssignmentValue::Scalar(word)) =
+                (&assignment.name, &assignment.value)
+            {
+                let value = self.expand_assignment_value(&word.value).await?;
+                env_assignments.push((var.clone(), value));
+            }
+        }
+        if self.state.options.xtrace {
+            self.xtrace(&argv).await;
+        }
+        let saved_fds = self.state.fds.clone();
+        if !self.apply_redirects(&parts.redirects).await? {
+            self.state.fds = saved_fds;
+            return Ok(Flow::Normal);
+        }
+        let special = builtins::is_special(&name);
+        let saved_vars = if env_assignments.is_empty() || special {
+            None
+        } else {
+            Some(self.state.vars.clone())
+        };
+        let is_function = self.state.functions.contains_key(name.as_str());
+        let internal = is_function || builtins::lookup(&name).is_some();
+        if internal {
+            for (var, value) in &env_assignments {
+                if let Err(err) = self.set_scalar(var, value.clone()) {
+                    self.error_line(&err.message()).await;
+                }
+                if !special {
+                    self.update_attrs(var, |a| a.exported = true);
+                }
+            }
+        }
+        let result = self.dispatch(argv, &env_assignments).await;
+        if let Some(vars) = saved_vars {
+            self.state.vars = vars;
+        }
+        // `exec` without a command keeps its redirections.
+        if !std::mem::take(&mut self.state.keep_redirections) {
+            self.state.fds = saved_fds;
+        }
+        result
+    }
+
+    /// Runs a command by name: function, builtin, external, or script.
+    pub(crate) async fn dispatch(
+        &mut self,
+        argv: Vec<String>,
+        env_assignments: &[(String, String)],
+    ) -> Exec {
+        let name = argv[0].as_str();
+        if let Some(function) = self.state.functions.get(name).cloned() {
+            return self.call_function(&function, argv).await;
+        }
+        if let Some(builtin) = builtins::lookup(name) {
+            let (status, flow) = builtin(self, argv).await?;
+            self.set_status(status);
+            return Ok(flow);
+        }
+        self.run_external(argv, env_assignments).await
+    }
+
+    /// Runs a command the shell does not implement: a host command or guest
+    /// tool through the runner, or a script file for a name with a `/`.
+    pub(crate) async fn run_external(
+        &mut self,
+        argv: Vec<String>,
+        env_assignments: &[(String, String)],
+    ) -> Exec {
+        let name = argv[0].clone();
+        if name.contains('/') {
+            let status = self.run_script_file(&name, argv).await?;
+            self.set_status(status);
+            return Ok(Flow::Normal);
+        }
+        if self.env.runner.lookup(&name).is_none() {
+            self.error_line(&format!("{name}: command not found")).await;
+            self.set_status(STATUS_NOT_FOUND);
+            return Ok(Flow::Normal);
+        }
+        let mut env = self.state.vars.environment();
+        for (var, value) in env_assignments {
+            env.retain(|(n, _)| n != var);
+            env.push((var.clone(), value.clone()));
+        }
+        let invocation = Invocation {
+            argv,
+            env,
+            cwd: self.state.cwd.clone(),
+            stdin: self.state.fds.stdin(),
+            stdout: self.state.fds.stdout(),
+            stderr: self.state.fds.stderr(),
+            deadline: self.env.deadline,
+        };
+        let status = match self.env.runner.run(invocation).await {
+            Ok(status) => status,
+            Err(err) => {
+                self.error_line(&format!("{name}: {err}")).await;
+                STATUS_CANNOT_RUN
+            }
+        };
+        if status == 124 && self.env.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(Interrupt::Fatal {
+                status: 124,
+                message: "timed out".into(),
+            });
+        }
+        self.set_status(status);
+        Ok(Flow::Normal)
+    }
+
+    /// `set -x`: prints `+ command args` to stderr (`$PS4`, quoted like
+    /// bash does for words needing it).
+    pub(crate) async fn xtrace(&mut self, words: &[String]) {
+        let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
+        let shown: Vec<String> = words.iter().map(|w| xtrace_quote(w)).collect();
+        let line = format!("{ps4}{}\n", shown.join(" "));
+        let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
+    }
+}
+
+/// True if `name` could be a variable name (`declare x=...`).
+fn is_name_like(name: &str) -> bool {
+    let name = name.split('[').next().unwrap_or(name).trim_end_matches('+');
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// How `set -x` shows a word: as is if it needs no quoting, else in single
+/// quotes.
+fn xtrace_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@^".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}

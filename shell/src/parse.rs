@@ -1,0 +1,137 @@
+//! The parser front: brush-parser with our options, and syntax errors
+//! reported the way bash reports them.
+
+use brush_parser::{ast, ParseError, ParserOptions, SourcePosition};
+
+/// A script that does not parse, with bash's message for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// The line of the error (1-based).
+    pub line: usize,
+    /// The message, without the `bash: -c: line N:` prefix
+    /// (`syntax error near unexpected token `fi'`).
+    pub message: String,
+    /// The offending source line, as bash echoes it.
+    pub source_line: Option<String>,
+}
+
+/// The parser options matching the shell options in force.
+pub(crate) fn options(extglob: bool) -> ParserOptions {
+    ParserOptions {
+        enable_extended_globbing: extglob,
+        posix_mode: false,
+        sh_mode: false,
+        tilde_expansion_at_word_start: true,
+        tilde_expansion_after_colon: false,
+        parser_impl: Default::default(),
+    }
+}
+
+/// Parses `source` into a program.
+pub(crate) fn parse(source: &str, extglob: bool) -> Result<ast::Program, SyntaxError> {
+    let mut parser = brush_parser::Parser::new(source.as_bytes(), &options(extglob));
+    parser
+        .parse_program()
+        .map_err(|err| syntax_error(source, &err))
+}
+
+/// Turns brush-parser's error into bash's wording.
+fn syntax_error(source: &str, err: &ParseError) -> SyntaxError {
+    let line_of = |line: usize| {
+        source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_string)
+    };
+    match err {
+        ParseError::ParsingNear(position) => {
+            let line = position.line.max(1);
+            match token_at(source, position) {
+                Some(token) if token == "\n" => SyntaxError {
+                    line,
+                    message: "syntax error near unexpected token `newline'".into(),
+                    source_line: line_of(line),
+                },
+                Some(token) => SyntaxError {
+                    line,
+                    message: format!("syntax error near unexpected token `{token}'"),
+                    source_line: line_of(line),
+                },
+                None => end_of_file(source),
+            }
+        }
+        ParseError::ParsingAtEndOfInput => end_of_file(source),
+        ParseError::Tokenizing { inner, position } => {
+            let text = inner.to_string();
+            let line = position
+                .as_ref()
+                .map_or_else(|| line_count(source), |p| p.line.max(1));
+            let message = if text.contains("unterminated") || text.contains("EOF") {
+                // An unclosed quote or here-document: bash reports where the
+                // input ended.
+                let quote = if text.contains("single") { "'" } else { "\"" };
+                if text.contains("here") {
+                    "warning: here-document delimited by end-of-file".to_string()
+                } else {
+                    format!("unexpected EOF while looking for matching `{quote}'")
+                }
+            } else {
+                format!("syntax error: {text}")
+            };
+            SyntaxError {
+                line,
+                message,
+                source_line: None,
+            }
+        }
+    }
+}
+
+fn end_of_file(source: &str) -> SyntaxError {
+    SyntaxError {
+        line: line_count(source),
+        message: "syntax error: unexpected end of file".into(),
+        source_line: None,
+    }
+}
+
+fn line_count(source: &str) -> usize {
+    source.lines().count().max(1)
+}
+
+/// The text of the token starting at `position`, if any.
+fn token_at(source: &str, position: &SourcePosition) -> Option<String> {
+    let tokens = brush_parser::tokenize_str(source).ok()?;
+    tokens
+        .iter()
+        .find(|token| {
+            let loc = token.location();
+            loc.start.line == position.line && loc.start.column == position.column
+        })
+        .map(|token| token.to_str().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_pipeline() {
+        let program = parse("echo hi | tr a-z A-Z && ls", false).unwrap();
+        assert_eq!(program.complete_commands.len(), 1);
+    }
+
+    #[test]
+    fn reports_the_unexpected_token() {
+        let err = parse("echo a\nif true; then fi", false).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(err.message, "syntax error near unexpected token `fi'");
+        assert_eq!(err.source_line.as_deref(), Some("if true; then fi"));
+    }
+
+    #[test]
+    fn reports_an_unexpected_end() {
+        let err = parse("if true; then\necho x\n", false).unwrap_err();
+        assert!(err.message.contains("unexpected end of file"), "{err:?}");
+    }
+}
