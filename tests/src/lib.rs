@@ -15,9 +15,13 @@
 //! - [`runner`]: one directory per case, concurrency, the verdicts.
 //! - [`report`]: pass rates per tool and the failures with their diffs.
 //!
+//! [`bash`] is the second suite, built from the same pieces: scripts run
+//! with GNU bash and with our shell (`wasm-agent exec -c`).
+//!
 //! The test binary `tests/tools.rs` ties them together; see
 //! `tests/README.md` for running it and adding cases.
 
+pub mod bash;
 pub mod case;
 pub mod fixture;
 pub mod guest;
