@@ -27,6 +27,7 @@ const MIN_CASES: usize = 800;
 
 #[test]
 fn our_shell_matches_bash() {
+    check_dev_null();
     let all = case::load_dir(&suite::cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     let known =
         KnownFailures::load(&known::known_failures_path()).unwrap_or_else(|e| panic!("{e}"));
@@ -113,6 +114,20 @@ fn our_shell_matches_bash() {
         failed.len(),
         saved.display(),
         failed.join(", ")
+    );
+}
+
+/// Every case without stdin reads `/dev/null`, and many write to it; if a
+/// tool run as root replaced it by a regular file (`sed -i` on it does),
+/// cases would read other cases' output. Refuse to run rather than report
+/// nonsense.
+fn check_dev_null() {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = std::fs::metadata("/dev/null").expect("cannot stat /dev/null");
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null is not the null device on this machine (something replaced it by a \
+         regular file); restore it as root: rm /dev/null && mknod -m 666 /dev/null c 1 3"
     );
 }
 

@@ -57,6 +57,11 @@ pub async fn run_script(
 ) -> std::io::Result<ScriptRun> {
     let (program, args) = shell.argv(script);
     let mut command = tokio::process::Command::new(program);
+    if *shell == ShellCommand::Bash {
+        // bash names itself after argv[0] in `$0` and in every message
+        // (`bash: line 1: ...`); our shell calls itself `bash`.
+        command.arg0("bash");
+    }
     command
         .args(args)
         .current_dir(dir)
@@ -124,7 +129,7 @@ mod tests {
     #[test]
     fn bash_runs_in_the_case_directory_with_a_clean_environment() {
         let dir = tempfile::tempdir().unwrap();
-        let script = "echo \"$HOME|$LC_ALL|$TZ|$PATH|${USER-unset}\"; pwd; cat; exit 3";
+        let script = "echo \"$0|$HOME|$LC_ALL|$TZ|$PATH|${USER-unset}\"; pwd; cat; exit 3";
         let run = block_on(run_script(
             &ShellCommand::Bash,
             script,
@@ -133,7 +138,7 @@ mod tests {
         ))
         .unwrap();
         let home = dir.path().to_string_lossy();
-        let want = format!("{home}|C|UTC|{NATIVE_PATH}|unset\n{home}\nin\n");
+        let want = format!("bash|{home}|C|UTC|{NATIVE_PATH}|unset\n{home}\nin\n");
         assert_eq!(String::from_utf8_lossy(&run.output.stdout), want);
         assert_eq!(run.output.exit_code, 3);
         assert!(!run.timed_out);
