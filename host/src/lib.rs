@@ -12,7 +12,8 @@
 //! - [`Runtime`]: one per process. Owns the wasmtime engine and the guest
 //!   tools, compiled once and cached on disk.
 //! - [`Sandbox`]: a filesystem plus a runtime. File operations by path, and
-//!   [`Sandbox::run`] to run a tool by argv.
+//!   [`Sandbox::exec`] to run a bash script, [`Sandbox::run`] to run a
+//!   tool by argv.
 //! - [`Command`]: a tool invocation with stdin, env, cwd and limits.
 //!
 //! ```no_run
@@ -28,12 +29,17 @@
 //! ```
 
 pub mod error;
+pub mod host_command;
 pub mod runtime;
 pub mod sandbox;
+mod shell_runner;
 pub mod wasi;
 
 pub use error::{Error, ErrorKind, Result};
 pub use runtime::{Command, Limits, Runtime, RuntimeBuilder};
+pub use host_command::{HostCall, HostCommand};
 pub use sandbox::{CommandOutput, FileStat, RmOptions, Sandbox, SandboxBuilder, Snapshot};
+pub use wasm_agent_shell as shell;
+pub use wasm_agent_shell::{ExecOptions, ExecResult};
 pub use wasm_agent_shell::io;
 pub use wasm_agent_vfs as vfs;

@@ -18,6 +18,9 @@ pub struct Limits {
     /// substitutions. Default: 200 (bash's default `FUNCNEST` is unlimited,
     /// but its C stack gives out near a few thousand).
     pub max_call_depth: u32,
+    /// Most background jobs (`&`) one call may start, in all its
+    /// subshells together. Default: 1000 (a fork bomb ends here).
+    pub max_background_jobs: u32,
     /// Largest script or sourced file, in bytes. Default: 16 MiB.
     pub max_source_bytes: usize,
     /// Most words one expansion may produce (`{1..100000000}`). Default: 1
@@ -39,6 +42,7 @@ impl Default for Limits {
             max_commands: 10_000_000,
             max_loop_iterations: 10_000_000,
             max_call_depth: 200,
+            max_background_jobs: 1000,
             max_source_bytes: 16 << 20,
             max_expansion_words: 1_000_000,
             max_string_bytes: 64 << 20,

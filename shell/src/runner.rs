@@ -67,8 +67,9 @@ impl std::error::Error for RunnerError {}
 /// Runs external commands for the shell.
 #[async_trait]
 pub trait CommandRunner: Send + Sync {
-    /// Whether `name` is a command of this runner, and which kind.
-    fn lookup(&self, name: &str) -> Option<CommandKind>;
+    /// Whether `name` is a command of this runner, and which kind. Async
+    /// because the first lookup may have to load the tools.
+    async fn lookup(&self, name: &str) -> Option<CommandKind>;
 
     /// Runs `invocation` to completion and returns its exit status.
     async fn run(&self, invocation: Invocation) -> Result<i32, RunnerError>;
@@ -81,7 +82,7 @@ pub struct NoCommands;
 
 #[async_trait]
 impl CommandRunner for NoCommands {
-    fn lookup(&self, _name: &str) -> Option<CommandKind> {
+    async fn lookup(&self, _name: &str) -> Option<CommandKind> {
         None
     }
 

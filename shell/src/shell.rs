@@ -62,6 +62,9 @@ pub struct ExecOptions {
     pub arg0: Option<String>,
     /// `$1`, `$2`…
     pub args: Vec<String>,
+    /// The script came from this file (`bash FILE`): messages read
+    /// `FILE: line N: …` instead of `bash: -c: line N: …`.
+    pub script_file: Option<String>,
 }
 
 impl ExecOptions {
@@ -237,6 +240,14 @@ impl Shell {
         self.kept.as_ref().map_or(&self.cwd, |state| &state.cwd)
     }
 
+    /// Replaces the filesystem and the command runner (an embedder whose
+    /// filesystem was swapped, e.g. restored from a snapshot, keeps the
+    /// shell state).
+    pub fn rebind(&mut self, fs: Arc<dyn Vfs>, runner: Arc<dyn CommandRunner>) {
+        self.fs = fs;
+        self.runner = runner;
+    }
+
     /// Forgets the kept state: the next call starts fresh.
     pub fn reset(&mut self) {
         self.kept = None;
@@ -287,6 +298,7 @@ impl Shell {
             commands: AtomicU64::new(0),
             next_pid: AtomicU32::new(SHELL_PID + 1),
             shell_pid: SHELL_PID,
+            background: std::sync::Mutex::new(Some(Vec::new())),
         });
         let fds = Fds::new(options.stdin.clone().unwrap_or_default(), stdout, stderr);
         let state = match self.kept.take() {
@@ -298,10 +310,11 @@ impl Shell {
         };
         let mut interp = Interp::new(state, env);
         interp.begin_call(&options, &self.cwd).await;
+        let origin = options.script_file.as_deref();
 
         let status = match timeout {
             Some(limit) => {
-                let run = interp.run_script(script);
+                let run = interp.run_script(script, origin);
                 match tokio::time::timeout(limit, run).await {
                     Ok(status) => status,
                     Err(_) => {
@@ -310,8 +323,9 @@ impl Shell {
                     }
                 }
             }
-            None => interp.run_script(script).await,
+            None => interp.run_script(script, origin).await,
         };
+        interp.stop_background();
         if self.keep_state {
             let mut state = interp.state;
             state.fds = Fds::default();
@@ -390,8 +404,9 @@ impl Interp {
         }
     }
 
-    /// Parses and runs a whole script; returns its exit status.
-    async fn run_script(&mut self, script: &str) -> i32 {
+    /// Parses and runs a whole script (from `file`, or given with `-c`);
+    /// returns its exit status.
+    async fn run_script(&mut self, script: &str, file: Option<&str>) -> i32 {
         if script.len() > self.env.limits.max_source_bytes {
             let message = format!(
                 "script of {} bytes exceeds the limit of {} bytes (Limits::max_source_bytes)",
@@ -405,7 +420,10 @@ impl Interp {
             Ok(program) => program,
             Err(err) => {
                 self.state.lineno = err.line as u32;
-                let prefix = format!("{}: -c: line {}: ", self.state.arg0, err.line);
+                let prefix = match file {
+                    Some(file) => format!("{file}: line {}: ", err.line),
+                    None => format!("{}: -c: line {}: ", self.state.arg0, err.line),
+                };
                 let mut text = format!("{prefix}{}\n", err.message);
                 if let Some(line) = &err.source_line {
                     text.push_str(&format!("{prefix}`{line}'\n"));
@@ -422,11 +440,8 @@ impl Interp {
 
     /// Reports that the call ran out of time.
     async fn timed_out(&mut self, limit: Duration) {
-        let message = format!(
-            "timed out after {:.3}s (the call's time limit); raise the timeout if this is intended",
-            limit.as_secs_f64()
-        );
-        self.error_line(&message).await;
+        self.error_line(&crate::interp::timed_out_message(limit))
+            .await;
         self.state.last_status = 124;
     }
 }

@@ -112,6 +112,12 @@ impl Runtime {
         Ok(self.loaded()?.commands.contains_key(name))
     }
 
+    /// True if a guest module provides `name`. Loads the modules the first
+    /// time without blocking the async executor.
+    pub async fn has_command_async(&self, name: &str) -> Result<bool> {
+        Ok(self.loaded_async().await?.commands.contains_key(name))
+    }
+
     /// Every command the guest modules provide, sorted. Loads the modules.
     pub fn commands(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> = self.loaded()?.commands.keys().cloned().collect();

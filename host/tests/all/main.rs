@@ -8,6 +8,7 @@
 //!   tools module: `scripts/build-guest-tools.sh`).
 //! - `sandbox`: the sandbox API contract.
 
+mod exec;
 mod limits;
 mod sandbox;
 mod support;

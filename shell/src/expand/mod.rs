@@ -261,10 +261,10 @@ impl Interp {
         in_quotes: bool,
     ) -> BoxFuture<'a, Exec<Vec<Part>>> {
         Box::pin(async move {
-            let pieces = match brush_parser::word::parse(
-                word,
-                &parse::options(self.state.options.extglob),
-            ) {
+            let extglob = self.state.options.extglob;
+            let pieces = match parse::with_stack_for(parse::nesting(word), || {
+                brush_parser::word::parse(word, &parse::options(extglob))
+            }) {
                 Ok(pieces) => pieces,
                 Err(_) => {
                     let message = format!("{word}: bad substitution");

@@ -156,7 +156,7 @@ impl Interp {
                     program.as_str(),
                     "bash" | "sh" | "dash" | "ksh" | "zsh" | ""
                 ) {
-                    if self.env.runner.lookup(&program).is_none() {
+                    if self.env.runner.lookup(&program).await.is_none() {
                         self.error_line(&format!(
                             "{path}: {interpreter}: bad interpreter: No such file or directory"
                         ))

@@ -113,6 +113,18 @@ impl Interp {
     /// concurrently, with stdin from nothing as bash does for jobs of a
     /// non-interactive shell.
     async fn run_background(&mut self, list: &ast::AndOrList) -> Exec<()> {
+        let started = match self.env.background.lock().as_deref() {
+            Ok(Some(jobs)) => jobs.len(),
+            // The call is over: a job left behind cannot start more.
+            _ => return Err(Interrupt::Exit(1)),
+        };
+        let limit = self.env.limits.max_background_jobs;
+        if started >= limit as usize {
+            let message = format!(
+                "background job limit exceeded ({limit} jobs); raise Limits::max_background_jobs if this is intended"
+            );
+            return Err(self.fatal(1, message).await);
+        }
         let mut job = self.subshell();
         let pid = self.env.new_pid();
         job.state.pid = pid;
@@ -128,6 +140,10 @@ impl Interp {
             job.run_exit_trap().await;
             status
         });
+        match self.env.background.lock().as_deref_mut() {
+            Ok(Some(all)) => all.push(handle.abort_handle()),
+            _ => handle.abort(),
+        }
         self.jobs_mut().push((pid, handle));
         self.state.last_background = Some(pid);
         self.set_status(0);
@@ -170,6 +186,15 @@ impl Interp {
     pub(crate) async fn wait_all(&mut self) {
         for (_, handle) in std::mem::take(self.jobs_mut()) {
             let _ = handle.await;
+        }
+    }
+
+    /// Stops the jobs that subshells left running in the background: a
+    /// call leaves nothing behind.
+    pub(crate) fn stop_background(&self) {
+        let jobs = self.env.background.lock().map(|mut all| all.take());
+        for job in jobs.ok().flatten().unwrap_or_default() {
+            job.abort();
         }
     }
 }

@@ -36,6 +36,30 @@ use wasm_agent_vfs::Vfs;
 /// A boxed future, for the recursive parts of the evaluator.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// Polls its future on a stack with room to spare: when less than
+/// [`RED_ZONE`] is left, polling continues on a new heap-allocated stack
+/// segment. Every command is polled through one, so however deeply a
+/// script nests (functions, substitutions, compound commands), the
+/// evaluator's recursion cannot overflow the thread's stack; the depth
+/// limits stop it with a message instead.
+pub(crate) struct GrowStack<F>(pub(crate) F);
+
+/// Stack that must remain before polling one more level.
+const RED_ZONE: usize = 128 * 1024;
+/// Size of each new stack segment.
+const SEGMENT: usize = 2 * 1024 * 1024;
+
+impl<F: Future> Future for GrowStack<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        // SAFETY: the inner future is never moved out of `self`; this is a
+        // plain structural pin projection.
+        let inner = unsafe { self.map_unchecked_mut(|grow| &mut grow.0) };
+        stacker::maybe_grow(RED_ZONE, SEGMENT, || inner.poll(cx))
+    }
+}
+
 /// What all (sub)shells of one `exec` call share.
 pub(crate) struct Env {
     /// The filesystem.
@@ -54,6 +78,10 @@ pub(crate) struct Env {
     pub(crate) next_pid: AtomicU32,
     /// `$$`: the id of the top shell (subshells report it too, as in bash).
     pub(crate) shell_pid: u32,
+    /// Every background job started in the call, in any subshell: the ones
+    /// still running when the call ends are stopped. `None` once the call
+    /// has ended: no job may start after that.
+    pub(crate) background: std::sync::Mutex<Option<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl Env {
@@ -61,6 +89,14 @@ impl Env {
     pub(crate) fn new_pid(&self) -> u32 {
         self.next_pid.fetch_add(1, Ordering::Relaxed)
     }
+}
+
+/// What a call that ran out of time prints.
+pub(crate) fn timed_out_message(limit: std::time::Duration) -> String {
+    format!(
+        "timed out after {:.3}s (the call's time limit); raise the timeout if this is intended",
+        limit.as_secs_f64()
+    )
 }
 
 /// A background job: its id and the task running it.
@@ -122,10 +158,8 @@ impl Interp {
             // Checking the clock costs ~20 ns; every 64 commands is enough
             // to stop a runaway loop within microseconds of its deadline.
             if count % 64 == 0 && Instant::now() >= deadline {
-                return Err(Interrupt::Fatal {
-                    status: 124,
-                    message: "timed out".into(),
-                });
+                let limit = deadline.saturating_duration_since(self.env.started);
+                return Err(self.fatal(124, timed_out_message(limit)).await);
             }
             // A builtin-only loop never waits for anything: let the other
             // stages of its pipeline (and other tasks) run now and then.

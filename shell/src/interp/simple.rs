@@ -2,7 +2,7 @@
 //! function, then builtin, then external command (host command or guest
 //! tool), then a script file for names with a `/`.
 
-use super::{BoxFuture, Interp};
+use super::{BoxFuture, GrowStack, Interp};
 use crate::builtins;
 use crate::error::{Exec, Flow, Interrupt};
 use crate::expand::subst::PendingOutputSubstitution;
@@ -77,7 +77,7 @@ fn collect(cmd: &ast::SimpleCommand) -> Parts<'_> {
 impl Interp {
     /// Runs any command.
     pub(crate) fn run_command<'a>(&'a mut self, command: &'a ast::Command) -> BoxFuture<'a, Exec> {
-        Box::pin(async move {
+        Box::pin(GrowStack(async move {
             self.tick().await?;
             match command {
                 ast::Command::Simple(simple) => self.run_simple(simple).await,
@@ -93,7 +93,7 @@ impl Interp {
                     self.run_extended_test(test, redirects.as_ref()).await
                 }
             }
-        })
+        }))
     }
 
     async fn run_simple(&mut self, cmd: &ast::SimpleCommand) -> Exec {
@@ -363,7 +363,7 @@ impl Interp {
             self.set_status(status);
             return Ok(Flow::Normal);
         }
-        if self.env.runner.lookup(&name).is_none() {
+        if self.env.runner.lookup(&name).await.is_none() {
             self.error_line(&format!("{name}: command not found")).await;
             self.set_status(STATUS_NOT_FOUND);
             return Ok(Flow::Normal);

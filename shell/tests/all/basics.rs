@@ -66,3 +66,10 @@ fn function_status() {
     check("f() { false; }; f; echo $?", "1\n", 0);
     check("f() { return 4; }\nf\necho $?", "4\n", 0);
 }
+
+#[test]
+fn not_found_message() {
+    let result = crate::run("echo a\nnosuch");
+    assert_eq!(result.stderr_lossy(), "bash: line 2: nosuch: command not found\n");
+    assert_eq!(result.exit_code, 127);
+}

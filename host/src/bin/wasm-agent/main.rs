@@ -2,6 +2,7 @@
 //! errors to exit statuses.
 
 mod demo;
+mod exec;
 mod mounts;
 mod stdio;
 
@@ -35,6 +36,25 @@ enum Cmd {
         /// The tool and its arguments.
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         argv: Vec<String>,
+    },
+    /// Run a bash script in a sandbox (`-c SCRIPT`, a script FILE, or the
+    /// script on stdin). Exit status = the script's.
+    ///
+    /// By default the current host directory is mounted read-write at its
+    /// own path and is the working directory, like `bash -c` run there.
+    Exec {
+        #[command(flatten)]
+        sandbox: mounts::SandboxArgs,
+        /// Stop the script after this many seconds (exit status 124).
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<f64>,
+        /// The script to run; the arguments after it become $0, $1, ...
+        #[arg(short = 'c', value_name = "SCRIPT")]
+        command: Option<String>,
+        /// With -c: $0 and the positional parameters. Without: a script
+        /// file and its arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// List the guest tools.
     Tools,
@@ -80,6 +100,24 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
             Ok(0)
         }
         Cmd::Demo => demo::run(&runtime).await,
+        Cmd::Exec {
+            sandbox,
+            timeout,
+            command,
+            mut args,
+        } => {
+            let (fs, cwd) = sandbox.build().await?;
+            let sandbox = Sandbox::builder(&runtime).fs(fs).cwd(cwd).build();
+            let source = match command {
+                Some(script) => exec::Source::Inline { script, args },
+                None if args.is_empty() => exec::Source::Stdin,
+                None => exec::Source::File {
+                    path: args.remove(0),
+                    args,
+                },
+            };
+            exec::run(&sandbox, source, timeout).await
+        }
         Cmd::Tool {
             sandbox,
             timeout,

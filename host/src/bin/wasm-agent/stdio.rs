@@ -13,7 +13,8 @@ pub fn guest_env() -> Vec<(String, String)> {
         .collect()
 }
 
-async fn copy_in(writer: PipeWriter) {
+/// Copies this process's stdin into `writer` until either side ends.
+pub async fn copy_in(writer: PipeWriter) {
     let mut stdin = tokio::io::stdin();
     let mut buf = vec![0; 64 * 1024];
     loop {
@@ -28,7 +29,8 @@ async fn copy_in(writer: PipeWriter) {
     }
 }
 
-async fn copy_out(mut reader: PipeReader, mut sink: impl tokio::io::AsyncWrite + Unpin) {
+/// Copies `reader` to `sink` as data comes.
+pub async fn copy_out(mut reader: PipeReader, mut sink: impl tokio::io::AsyncWrite + Unpin) {
     let mut buf = vec![0; 64 * 1024];
     loop {
         let n = reader.read(&mut buf).await;

@@ -6,8 +6,13 @@
 //! to create; [`Sandbox::fork`] and [`Sandbox::snapshot`] are O(1) on the
 //! in-memory filesystem.
 
+mod exec;
+
 use crate::error::{Error, ErrorKind, Result};
+use crate::host_command::{HostCall, HostCommand};
 use crate::runtime::{Command, Limits, Runtime};
+use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 use wasm_agent_vfs::path::{join_normalized, split_parent};
@@ -84,6 +89,11 @@ pub struct Sandbox {
     cwd: String,
     env: Vec<(String, String)>,
     limits: Option<Limits>,
+    host_commands: Arc<HashMap<String, HostCommand>>,
+    shell_limits: wasm_agent_shell::Limits,
+    /// With [`SandboxBuilder::keep_shell_state`]: the shell whose state
+    /// carries over from one [`Sandbox::exec`] to the next.
+    kept_shell: Option<tokio::sync::Mutex<wasm_agent_shell::Shell>>,
 }
 
 impl Sandbox {
@@ -102,6 +112,9 @@ impl Sandbox {
             cwd: "/".to_string(),
             env: Vec::new(),
             limits: None,
+            host_commands: HashMap::new(),
+            shell_limits: wasm_agent_shell::Limits::default(),
+            keep_shell_state: false,
         }
     }
 
@@ -301,6 +314,15 @@ impl Sandbox {
             cwd: self.cwd.clone(),
             env: self.env.clone(),
             limits: self.limits.clone(),
+            host_commands: self.host_commands.clone(),
+            shell_limits: self.shell_limits.clone(),
+            // The fork starts with a fresh shell (its state is not part of
+            // the filesystem).
+            kept_shell: self.kept_shell.as_ref().map(|_| {
+                tokio::sync::Mutex::new(
+                    self.new_shell(wasm_agent_shell::Shell::builder(self.fs()).keep_state(true)),
+                )
+            }),
         })
     }
 
@@ -345,6 +367,9 @@ pub struct SandboxBuilder {
     cwd: String,
     env: Vec<(String, String)>,
     limits: Option<Limits>,
+    host_commands: HashMap<String, HostCommand>,
+    shell_limits: wasm_agent_shell::Limits,
+    keep_shell_state: bool,
 }
 
 impl SandboxBuilder {
@@ -390,6 +415,49 @@ impl SandboxBuilder {
         self
     }
 
+    /// Registers a host command: an async closure the sandbox's shell runs
+    /// as the command `name`, in the host process. It shadows a guest tool
+    /// of the same name. Use it for privileged commands: whatever the
+    /// closure holds (keys, clients) never reaches a guest.
+    ///
+    /// ```no_run
+    /// # fn demo(runtime: &wasm_agent::Runtime) {
+    /// let sandbox = wasm_agent::Sandbox::builder(runtime)
+    ///     .host_command("greet", |call| async move {
+    ///         let who = call.argv.get(1).cloned().unwrap_or_default();
+    ///         let _ = call.write_stdout(format!("hello {who}\n")).await;
+    ///         0
+    ///     })
+    ///     .build();
+    /// # }
+    /// ```
+    pub fn host_command<F, Fut>(&mut self, name: impl Into<String>, command: F) -> &mut Self
+    where
+        F: Fn(HostCall) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = i32> + Send + 'static,
+    {
+        self.host_commands
+            .insert(name.into(), HostCommand::new(command));
+        self
+    }
+
+    /// Limits of the shell in [`Sandbox::exec`] (commands, loop
+    /// iterations, call depth, expansion sizes, time). Default: generous
+    /// ([`wasm_agent_shell::Limits::default`]).
+    pub fn shell_limits(&mut self, limits: wasm_agent_shell::Limits) -> &mut Self {
+        self.shell_limits = limits;
+        self
+    }
+
+    /// Keeps shell state (variables, functions, options, working
+    /// directory) from one [`Sandbox::exec`] to the next, like commands
+    /// typed into one interactive shell. Default: every call starts fresh
+    /// (the filesystem always persists).
+    pub fn keep_shell_state(&mut self, keep: bool) -> &mut Self {
+        self.keep_shell_state = keep;
+        self
+    }
+
     /// Builds the sandbox.
     pub fn build(&mut self) -> Sandbox {
         let fs: Arc<dyn Vfs> = match (self.fs.take(), self.quota) {
@@ -399,12 +467,21 @@ impl SandboxBuilder {
         };
         let fs = if self.dev { with_dev(fs) } else { fs };
         let cwd = join_normalized("/", &self.cwd).unwrap_or_else(|_| "/".to_string());
-        Sandbox {
+        let mut sandbox = Sandbox {
             runtime: self.runtime.clone(),
             fs: RwLock::new(fs),
             cwd,
             env: std::mem::take(&mut self.env),
             limits: self.limits.take(),
+            host_commands: Arc::new(std::mem::take(&mut self.host_commands)),
+            shell_limits: self.shell_limits.clone(),
+            kept_shell: None,
+        };
+        if self.keep_shell_state {
+            let shell =
+                sandbox.new_shell(wasm_agent_shell::Shell::builder(sandbox.fs()).keep_state(true));
+            sandbox.kept_shell = Some(tokio::sync::Mutex::new(shell));
         }
+        sandbox
     }
 }

@@ -1,7 +1,10 @@
 //! The parser front: brush-parser with our options, and syntax errors
 //! reported the way bash reports them.
 
+mod locate;
+
 use brush_parser::{ast, ParseError, ParserOptions, SourcePosition};
+use locate::Located;
 
 /// A script that does not parse, with bash's message for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +30,59 @@ pub(crate) fn options(extglob: bool) -> ParserOptions {
     }
 }
 
+/// Deepest nesting of parentheses and braces a script may have (the
+/// parser recurses once per level; bash's own parser gives out near a few
+/// thousand).
+pub(crate) const MAX_NESTING: usize = 1000;
+
 /// Parses `source` into a program.
 pub(crate) fn parse(source: &str, extglob: bool) -> Result<ast::Program, SyntaxError> {
-    let mut parser = brush_parser::Parser::new(source.as_bytes(), &options(extglob));
-    parser
-        .parse_program()
-        .map_err(|err| syntax_error(source, &err))
+    let depth = nesting(source);
+    if depth > MAX_NESTING {
+        return Err(SyntaxError {
+            line: 1,
+            message: format!(
+                "script nested {depth} levels deep (parentheses, braces, substitutions); \
+                 the limit is {MAX_NESTING}"
+            ),
+            source_line: None,
+        });
+    }
+    with_stack_for(depth, || {
+        let mut parser = brush_parser::Parser::new(source.as_bytes(), &options(extglob));
+        parser
+            .parse_program()
+            .map_err(|err| syntax_error(source, &err))
+    })
+}
+
+/// Runs `f`, a parse of text nested `depth` levels deep, on a stack large
+/// enough for brush-parser's recursion.
+pub(crate) fn with_stack_for<T>(depth: usize, f: impl FnOnce() -> T) -> T {
+    /// Generous stack per nesting level (debug builds need most).
+    const PER_LEVEL: usize = 64 * 1024;
+    const BASE: usize = 1024 * 1024;
+    let needed = BASE + depth * PER_LEVEL;
+    stacker::maybe_grow(needed, needed.max(4 * BASE), f)
+}
+
+/// The deepest nesting of `(`/`{` in `source`: an upper bound of the
+/// parser's recursion, cheap to compute (quotes are not considered, so it
+/// can only overestimate).
+pub(crate) fn nesting(source: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for byte in source.bytes() {
+        match byte {
+            b'(' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Turns brush-parser's error into bash's wording.
@@ -43,6 +93,21 @@ fn syntax_error(source: &str, err: &ParseError) -> SyntaxError {
             .nth(line.saturating_sub(1))
             .map(str::to_string)
     };
+    if !matches!(err, ParseError::Tokenizing { .. }) {
+        if let Ok(tokens) = brush_parser::tokenize_str(source) {
+            match locate::locate(&tokens) {
+                Located::Unexpected { token, line } => {
+                    return SyntaxError {
+                        line,
+                        message: format!("syntax error near unexpected token `{token}'"),
+                        source_line: line_of(line),
+                    }
+                }
+                Located::EndOfFile => return end_of_file(source),
+                Located::Unknown => {}
+            }
+        }
+    }
     match err {
         ParseError::ParsingNear(position) => {
             let line = position.line.max(1);
@@ -87,9 +152,10 @@ fn syntax_error(source: &str, err: &ParseError) -> SyntaxError {
     }
 }
 
+/// bash reports the end of the input one line past the last.
 fn end_of_file(source: &str) -> SyntaxError {
     SyntaxError {
-        line: line_count(source),
+        line: source.lines().count() + 1,
         message: "syntax error: unexpected end of file".into(),
         source_line: None,
     }

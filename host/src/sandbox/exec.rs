@@ -1,0 +1,118 @@
+//! Running shell scripts in a sandbox: [`Sandbox::exec`].
+
+use super::Sandbox;
+use crate::error::{Error, ErrorKind, Result};
+use crate::io::Output;
+use crate::shell_runner::SandboxRunner;
+use std::sync::Arc;
+use wasm_agent_shell::{ExecOptions, ExecResult, Shell, ShellBuilder};
+
+impl Sandbox {
+    /// Runs a bash script in the sandbox and captures its output.
+    ///
+    /// Builtins run in the host; other commands are host commands or guest
+    /// tools, each in its own wasm instance over the sandbox's filesystem.
+    /// The filesystem persists across calls; shell state is fresh for each
+    /// call unless the sandbox was built with
+    /// [`keep_shell_state`](super::SandboxBuilder::keep_shell_state).
+    ///
+    /// A script that fails is not an error: its status is in
+    /// [`ExecResult::exit_code`] and its messages on its stderr.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> wasm_agent::Result<()> {
+    /// let runtime = wasm_agent::Runtime::new()?;
+    /// let sandbox = wasm_agent::Sandbox::new(&runtime);
+    /// let out = sandbox.exec("mkdir -p /src && echo 'TODO' > /src/a.txt && grep -rn TODO /src").await?;
+    /// assert_eq!(out.stdout_lossy(), "/src/a.txt:1:TODO\n");
+    /// # Ok(()) }
+    /// ```
+    pub async fn exec(&self, script: &str) -> Result<ExecResult> {
+        self.exec_with(script, ExecOptions::default()).await
+    }
+
+    /// [`exec`](Self::exec) with per-call working directory, environment,
+    /// stdin, timeout and arguments.
+    pub async fn exec_with(&self, script: &str, options: ExecOptions) -> Result<ExecResult> {
+        let options = self.check_options(options).await?;
+        Ok(match &self.kept_shell {
+            Some(shell) => {
+                let mut shell = shell.lock().await;
+                shell.rebind(self.fs(), self.runner());
+                shell.exec_with(script, options).await
+            }
+            None => self.fresh_shell().exec_with(script, options).await,
+        })
+    }
+
+    /// Runs a script writing to the given streams as output comes (for
+    /// callers that show it live); returns the exit status.
+    pub async fn exec_streaming(
+        &self,
+        script: &str,
+        options: ExecOptions,
+        stdout: Output,
+        stderr: Output,
+    ) -> Result<i32> {
+        let options = self.check_options(options).await?;
+        Ok(match &self.kept_shell {
+            Some(shell) => {
+                let mut shell = shell.lock().await;
+                shell.rebind(self.fs(), self.runner());
+                shell.run(script, options, stdout, stderr).await
+            }
+            None => {
+                self.fresh_shell()
+                    .run(script, options, stdout, stderr)
+                    .await
+            }
+        })
+    }
+
+    /// A working directory given for one call must exist.
+    async fn check_options(&self, mut options: ExecOptions) -> Result<ExecOptions> {
+        if let Some(dir) = options.cwd.take() {
+            let dir = self.resolve(&dir)?;
+            match self.fs().metadata(&dir).await {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidArgument,
+                        format!("exec: working directory {dir} is not a directory"),
+                    ))
+                }
+                Err(err) => return Err(err.into()),
+            }
+            options.cwd = Some(dir);
+        }
+        Ok(options)
+    }
+
+    /// The command runner over the current filesystem.
+    fn runner(&self) -> Arc<SandboxRunner> {
+        Arc::new(SandboxRunner {
+            runtime: self.runtime.clone(),
+            fs: self.fs(),
+            host_commands: self.host_commands.clone(),
+            limits: self.limits.clone(),
+        })
+    }
+
+    /// A shell for one call.
+    fn fresh_shell(&self) -> Shell {
+        self.new_shell(Shell::builder(self.fs()))
+    }
+
+    /// Completes `builder` with this sandbox's runner, limits, working
+    /// directory and environment.
+    pub(super) fn new_shell(&self, builder: ShellBuilder) -> Shell {
+        let mut builder = builder
+            .runner(self.runner())
+            .limits(self.shell_limits.clone())
+            .cwd(self.cwd.clone());
+        for (name, value) in &self.env {
+            builder = builder.env(name.clone(), value.clone());
+        }
+        builder.build()
+    }
+}
