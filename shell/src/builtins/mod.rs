@@ -5,14 +5,25 @@
 mod bash;
 mod cd;
 mod control;
+mod dirs;
 mod echo;
 mod eval;
 mod exec;
 mod export;
+mod getopts;
+mod internal_getopt;
+mod r#let;
+mod line_reader;
+mod mapfile;
+mod printf;
 mod pwd;
+mod read;
 mod set;
 mod shift;
+mod shopt;
+mod test;
 mod trivial;
+mod umask;
 mod unset;
 
 use crate::error::{Exec, Flow, Interrupt};
@@ -59,24 +70,37 @@ const fn special(name: &'static str, run: BuiltinFn) -> Builtin {
 static BUILTINS: &[Builtin] = &[
     special(".", eval::source),
     special(":", trivial::colon),
+    builtin("[", test::run),
     builtin("bash", bash::run),
     special("break", control::break_),
     builtin("cd", cd::run),
     special("continue", control::continue_),
+    builtin("dirs", dirs::dirs),
     builtin("echo", echo::run),
     special("eval", eval::eval),
     special("exec", exec::run),
     special("exit", control::exit),
     special("export", export::export),
     builtin("false", trivial::false_),
+    builtin("getopts", getopts::run),
+    builtin("let", r#let::run),
+    builtin("mapfile", mapfile::run),
+    builtin("popd", dirs::popd),
+    builtin("printf", printf::run),
+    builtin("pushd", dirs::pushd),
     builtin("pwd", pwd::run),
+    builtin("read", read::run),
+    builtin("readarray", mapfile::run),
     special("readonly", export::readonly),
     special("return", control::return_),
     special("set", set::run),
     builtin("sh", bash::run),
     special("shift", shift::run),
+    builtin("shopt", shopt::run),
     special("source", eval::source),
+    builtin("test", test::run),
     builtin("true", trivial::true_),
+    builtin("umask", umask::run),
     special("unset", unset::run),
 ];
 

@@ -2,6 +2,7 @@
 //! external commands.
 
 mod basics;
+mod builtins_a;
 
 use std::sync::Arc;
 use wasm_agent_shell::{ExecResult, Shell};
