@@ -52,6 +52,55 @@ fn cases(cases: &[Case]) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Checks `script` run with `stdin` against bash's output.
+#[track_caller]
+fn case_with_stdin(script: &str, stdin: &str, stdout: &str, status: i32) {
+    let result = run_with(script, stdin);
+    assert_eq!(
+        (result.stdout_lossy().as_str(), result.exit_code),
+        (stdout, status),
+        "script: {script}\nstderr: {}",
+        result.stderr_lossy()
+    );
+}
+
+#[test]
+fn read_and_mapfile_take_the_callers_stdin() {
+    case_with_stdin(
+        r#"read a; read b c; echo "$c $b $a"; read d; echo "$? [$d]""#,
+        "l1\nl2 x\n",
+        "x l2 l1\n1 []\n",
+        0,
+    );
+    case_with_stdin(
+        r#"mapfile -t a; echo "${#a[@]} ${a[1]}""#,
+        "one\ntwo",
+        "2 two\n",
+        0,
+    );
+}
+
+/// `read -t` gives up while the writer is still busy: status 142, and
+/// what arrived so far is assigned.
+#[test]
+fn read_times_out_on_a_quiet_pipe() {
+    let busy = "i=0; while (( i < 50000 )); do ((i++)); done";
+    case_with_stdin(
+        &format!(r#"{{ {busy}; echo late; }} | {{ read -t 0.05 a; echo "st=$? [$a]"; }}"#),
+        "",
+        "st=142 []\n",
+        0,
+    );
+    case_with_stdin(
+        &format!(
+            r#"{{ echo -n part; {busy}; echo rest; }} | {{ read -t 0.05 a; echo "st=$? [$a]"; }}"#
+        ),
+        "",
+        "st=142 [part]\n",
+        0,
+    );
+}
+
 #[test]
 fn test_builtin() {
     cases(&[
@@ -59,152 +108,61 @@ fn test_builtin() {
         ("[ ]; echo $?", "1\n", "", 0),
         ("test; echo $?", "1\n", "", 0),
         ("[ -n ]; echo $?", "0\n", "", 0),
-        (
-            "[ a = ]; echo $?",
-            "2\n",
-            "bash: line 1: [: a: unary operator expected\n",
-            0,
-        ),
-        (
-            "[ a b c ]; echo $?",
-            "2\n",
-            "bash: line 1: [: b: binary operator expected\n",
-            0,
-        ),
-        (
-            "[ 1 -eq a ]; echo $?",
-            "2\n",
-            "bash: line 1: [: a: integer expression expected\n",
-            0,
-        ),
+        ("[ a = ]; echo $?", "2\n", "bash: line 1: [: a: unary operator expected\n", 0),
+        ("[ a b c ]; echo $?", "2\n", "bash: line 1: [: b: binary operator expected\n", 0),
+        ("[ 1 -eq a ]; echo $?", "2\n", "bash: line 1: [: a: integer expression expected\n", 0),
         ("[ ! ]; echo $?", "0\n", "", 0),
         ("[ \\( a \\) ]; echo $?", "0\n", "", 0),
         ("[ a -a b -o \"\" ]; echo $?", "0\n", "", 0),
-        (
-            "[ a b c d e ]",
-            "",
-            "bash: line 1: [: too many arguments\n",
-            2,
-        ),
-        (
-            "[ 1 -eq 1 ] ]",
-            "",
-            "bash: line 1: [: too many arguments\n",
-            2,
-        ),
-        (
-            "test a ]; echo $?",
-            "2\n",
-            "bash: line 1: test: a: unary operator expected\n",
-            0,
-        ),
-        (
-            "[ \"(\" a ; echo $?",
-            "2\n",
-            "bash: line 1: [: missing `]'\n",
-            0,
-        ),
+        ("[ a b c d e ]", "", "bash: line 1: [: too many arguments\n", 2),
+        ("[ 1 -eq 1 ] ]", "", "bash: line 1: [: too many arguments\n", 2),
+        ("test a ]; echo $?", "2\n", "bash: line 1: test: a: unary operator expected\n", 0),
+        ("[ \"(\" a ; echo $?", "2\n", "bash: line 1: [: missing `]'\n", 0),
         ("[ \" 12 \" -eq 12 ]; echo $?", "0\n", "", 0),
-        (
-            "[ 99999999999999999999 -eq 1 ]",
-            "",
-            "bash: line 1: [: 99999999999999999999: integer expression expected\n",
-            2,
-        ),
+        ("[ 99999999999999999999 -eq 1 ]", "", "bash: line 1: [: 99999999999999999999: integer expression expected\n", 2),
         ("[ -12 -lt 1 -a +3 -ge 3 ]; echo $?", "0\n", "", 0),
-        (
-            "[ a \\< b ]; echo $? ; [ b \\> a ]; echo $?",
-            "0\n0\n",
-            "",
-            0,
-        ),
-        (
-            "[ -q a ]",
-            "",
-            "bash: line 1: [: -q: unary operator expected\n",
-            2,
-        ),
-        (
-            "[ a -q b ]",
-            "",
-            "bash: line 1: [: -q: binary operator expected\n",
-            2,
-        ),
-        (
-            "[ \\( a -a b ]",
-            "",
-            "bash: line 1: [: `)' expected, found ]\n",
-            2,
-        ),
-        (
-            "[ -n -n -n -n ]",
-            "",
-            "bash: line 1: [: syntax error: `-n' unexpected\n",
-            2,
-        ),
-        (
-            "[ 1 -eq 1 -o a -lt b ]; echo $?",
-            "2\n",
-            "bash: line 1: [: a: integer expression expected\n",
-            0,
-        ),
+        ("[ a \\< b ]; echo $? ; [ b \\> a ]; echo $?", "0\n0\n", "", 0),
+        ("[ -q a ]", "", "bash: line 1: [: -q: unary operator expected\n", 2),
+        ("[ a -q b ]", "", "bash: line 1: [: -q: binary operator expected\n", 2),
+        ("[ \\( a -a b ]", "", "bash: line 1: [: `)' expected, found ]\n", 2),
+        ("[ -n -n -n -n ]", "", "bash: line 1: [: syntax error: `-n' unexpected\n", 2),
+        ("[ 1 -eq 1 -o a -lt b ]; echo $?", "2\n", "bash: line 1: [: a: integer expression expected\n", 0),
         ("[ ! ! ! ]; echo $?", "0\n", "", 0),
         ("[ \\( ! \\) ]; echo $?", "0\n", "", 0),
         ("[ x -a \\( ]; echo $?", "0\n", "", 0),
-        (
-            "[ -t x y ]; echo $?",
-            "2\n",
-            "bash: line 1: [: x: binary operator expected\n",
-            0,
-        ),
+        ("[ -t x y ]; echo $?", "2\n", "bash: line 1: [: x: binary operator expected\n", 0),
         ("[ -t ]; echo $?; [ -t 1 ]; echo $?", "0\n1\n", "", 0),
-        (
-            "[ a =~ a ]",
-            "",
-            "bash: line 1: [: =~: binary operator expected\n",
-            2,
-        ),
+        ("[ a =~ a ]", "", "bash: line 1: [: =~: binary operator expected\n", 2),
         ("[ \\( \\( a \\) \\) ]; echo $?", "0\n", "", 0),
-        (
-            "[ \\( a -nt \\) ]; echo $?",
-            "2\n",
-            "bash: line 1: [: a: unary operator expected\n",
-            0,
-        ),
+        ("[ \\( a -nt \\) ]; echo $?", "2\n", "bash: line 1: [: a: unary operator expected\n", 0),
         ("x=1; [ -v x ]; echo $?; [ -v y ]; echo $?", "0\n1\n", "", 0),
-        (
-            "[ -o errexit ]; echo $?; set -e; [ -o errexit ]; echo $?",
-            "1\n0\n",
-            "",
-            0,
-        ),
+        ("[ -o errexit ]; echo $?; set -e; [ -o errexit ]; echo $?", "1\n0\n", "", 0),
         ("[ a == a ] && [ a != b ] && echo yes", "yes\n", "", 0),
-        (
-            "[ ! a = b ]; echo $?; [ ! a = a ]; echo $?",
-            "0\n1\n",
-            "",
-            0,
-        ),
-        (
-            "[ -d / ] && [ -e / ] && [ ! -f / ] && echo dir",
-            "dir\n",
-            "",
-            0,
-        ),
-        (
-            "echo hi > f; [ -f f -a -s f ]; echo $?; [ -e nope ]; echo $?",
-            "0\n1\n",
-            "",
-            0,
-        ),
+        ("[ ! a = b ]; echo $?; [ ! a = a ]; echo $?", "0\n1\n", "", 0),
+        ("[ -d / ] && [ -e / ] && [ ! -f / ] && echo dir", "dir\n", "", 0),
+        ("echo hi > f; [ -f f -a -s f ]; echo $?; [ -e nope ]; echo $?", "0\n1\n", "", 0),
         ("[ -z \"\" -a -n x ]; echo $?", "0\n", "", 0),
         ("[ -e ]; echo $?", "0\n", "", 0),
-        (
-            "[ \"\" -eq 0 ]",
-            "",
-            "bash: line 1: [: : integer expression expected\n",
-            2,
-        ),
+        ("[ \"\" -eq 0 ]", "", "bash: line 1: [: : integer expression expected\n", 2),
+        ("echo hi > f; : > e; [ -e f ] && [ -f f ] && [ -s f ] && [ ! -s e ] && [ -r f ] && [ -w f ] && echo yes", "yes\n", "", 0),
+        ("echo hi > f; [ -x f ]; echo $?; [ -x /tmp ]; echo $?; [ -d f ]; echo $?; [ -d /tmp ]; echo $?", "1\n0\n1\n0\n", "", 0),
+        ("echo hi > f; [ f -nt nofile ]; echo $?; [ nofile -ot f ]; echo $?; [ nofile -nt f ]; echo $?; [ f -ot nofile ]; echo $?", "0\n0\n1\n1\n", "", 0),
+        ("echo hi > f; echo hi > g; [ f -ef f ]; echo $?; [ f -ef g ]; echo $?; [ f -ef nofile ]; echo $?", "0\n1\n1\n", "", 0),
+        ("echo hi > f; [ -O f ] && [ -G f ]; echo $?; [ -u f ] || [ -g f ] || [ -k f ]; echo $?", "0\n1\n", "", 0),
+        ("[ -e \"\" ]; echo $?; [ -f \"\" ]; echo $?; [ -d \"\" ]; echo $?", "1\n1\n1\n", "", 0),
+        ("echo hi > f; test -a f; echo $?; test -a f -a -f f; echo $?; test ! -a f; echo $?", "0\n0\n0\n", "", 0),
+        ("echo hi > f; [ -h f ]; echo $?; [ -L f ]; echo $?; [ -p f ]; echo $?; [ -S f ]; echo $?; [ -b f ]; echo $?; [ -c f ]; echo $?", "1\n1\n1\n1\n1\n1\n", "", 0),
+        ("[ -f nofile -o -d /tmp ]; echo $?", "0\n", "", 0),
+        ("mkdir_x=1; cd /tmp/d; [ -d a -a -d b -a ! -d z ]; echo $?", "0\n", "", 0),
+        ("[ 2 -gt 10 ]; echo $?; [ 2 \\> 10 ]; echo $?; [ 10 -ge 10 ]; echo $?; [ -1 -le -1 ]; echo $?; [ 3 -ne 3 ]; echo $?", "1\n0\n0\n0\n1\n", "", 0),
+        ("x=\"\"; [ -n \"$x\" ]; echo $?; [ -z \"$x\" ]; echo $?; [ \"$x\" ]; echo $?; [ \"$x\" = \"\" ]; echo $?", "1\n0\n1\n0\n", "", 0),
+        ("[ \"$undefined\" = x ] || echo no; [ -n $undefined ]; echo $?", "no\n0\n", "", 0),
+        ("set -- a b; [ $# -eq 2 ] && echo two", "two\n", "", 0),
+        ("[ \\( 1 -eq 1 \\) -a \\( 2 -eq 3 -o 4 -eq 4 \\) ]; echo $?", "0\n", "", 0),
+        ("[ ! \\( -n \"\" \\) ]; echo $?", "0\n", "", 0),
+        ("[ x = x -a ]; echo $?", "2\n", "bash: line 1: [: argument expected\n", 0),
+        ("[ -n x -o ]; echo $?", "2\n", "bash: line 1: [: x: binary operator expected\n", 0),
+        ("[ ! -n x -a -z \"\" ]; echo $?", "1\n", "", 0),
     ]);
 }
 
