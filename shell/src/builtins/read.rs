@@ -48,11 +48,10 @@ struct Options {
 /// 142 on timeout.
 pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>> {
     Box::pin(async move {
-        let options = match parse_options(sh, &argv).await {
-            Ok(options) => options,
+        let (options, first) = match parse_options(sh, &argv).await {
+            Ok(parsed) => parsed,
             Err(status) => return done(status),
         };
-        let (options, first) = options;
         let names = &argv[first..];
         if options.array.is_none() {
             if let Some(name) = names.first() {
