@@ -14,8 +14,9 @@ use tokio::io::AsyncWriteExt;
 pub const BASH: &str = "/bin/bash";
 
 /// How long one script may run before it is killed. Cases take
-/// milliseconds; this only stops a shell stuck in a loop.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// milliseconds; this only stops a shell stuck in a loop (and keeps a
+/// suite with some stuck cases well under a minute or two).
+pub const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which shell runs a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,17 @@ pub async fn run_script(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    if let ShellCommand::Sandbox(_) = shell {
+        // The CLI keeps its compiled tools under `$HOME/.cache` unless
+        // told otherwise; with HOME being the case directory it would
+        // recompile them (seconds) into the case directory, where they
+        // would also show in the tree comparison. The script never sees
+        // this variable: the CLI passes guests only a fixed few.
+        command.env(
+            "WASM_AGENT_CACHE_DIR",
+            wasm_agent::runtime::default_cache_dir(),
+        );
+    }
     let mut child = command.spawn().map_err(|e| {
         std::io::Error::new(e.kind(), format!("cannot run {}: {e}", program.display()))
     })?;
