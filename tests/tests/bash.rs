@@ -8,6 +8,8 @@
 //! - `BASH_CONFORMANCE_SHOW=1`: run bash only and print every selected
 //!   case's script and bash's output, to check new cases; fails only on
 //!   broken cases.
+//! - `BASH_CONFORMANCE_PRUNE=1`: delete the known failures that now pass
+//!   from `tests/known-failures/bash.toml` instead of failing on them.
 //! - `WASM_AGENT_BIN=path`: the CLI to test (default: the `wasm-agent`
 //!   binary next to this test's `deps/` directory).
 //!
@@ -20,7 +22,7 @@ use std::io::Write as _;
 use std::path::Path;
 use wasm_agent_tests::bash::process::{run_script, ShellCommand};
 use wasm_agent_tests::bash::{case, known, report, suite};
-use wasm_agent_tests::bash::{run_cases, KnownFailures, SuiteConfig};
+use wasm_agent_tests::bash::{run_cases, KnownFailures, SuiteConfig, Verdict};
 
 /// The suite must keep at least this many cases (issue #3).
 const MIN_CASES: usize = 800;
@@ -103,9 +105,22 @@ fn our_shell_matches_bash() {
         );
     }
 
+    let prune = std::env::var_os("BASH_CONFORMANCE_PRUNE").is_some_and(|v| v != "0");
+    let fixed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::FixedKnownFailure)
+        .map(|r| r.case.id.as_str())
+        .collect();
+    if prune && !fixed.is_empty() {
+        let path = known::known_failures_path();
+        let removed = known::prune(&path, &fixed)
+            .unwrap_or_else(|e| panic!("cannot prune {}: {e}", path.display()));
+        eprintln!("removed {removed} fixed case(s) from {}", path.display());
+    }
     let failed: Vec<&str> = results
         .iter()
         .filter(|r| r.is_failure())
+        .filter(|r| !(prune && r.verdict == Verdict::FixedKnownFailure))
         .map(|r| r.case.id.as_str())
         .collect();
     assert!(

@@ -67,6 +67,27 @@ impl KnownFailures {
     }
 }
 
+/// Deletes the entries of `ids` from the list file at `path`, keeping
+/// every other line (comments included) as it is; returns how many lines
+/// went. For `BASH_CONFORMANCE_PRUNE=1`: cases that now pass leave the list
+/// without hand editing.
+pub fn prune(path: &Path, ids: &[&str]) -> std::io::Result<usize> {
+    let text = std::fs::read_to_string(path)?;
+    let keys: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+    let mut removed = 0;
+    let mut kept = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let key = line.split('=').next().unwrap_or_default().trim();
+        if keys.iter().any(|k| k == key) {
+            removed += 1;
+        } else {
+            kept.push_str(line);
+        }
+    }
+    std::fs::write(path, kept)?;
+    Ok(removed)
+}
+
 /// Where the list lives: `tests/known-failures/bash.toml` of this crate.
 pub fn known_failures_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("known-failures/bash.toml")
@@ -88,5 +109,16 @@ mod tests {
         assert!(KnownFailures::parse("[a]\nb = 1\n")
             .unwrap_err()
             .contains("one line per case"));
+    }
+
+    #[test]
+    fn prune_deletes_only_the_named_entries() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let text = "# group\n\"a/x\" = \"r1\"\n\"a/xy\" = \"r2\"\n\"b/z\" = \"r3\"\n";
+        std::fs::write(file.path(), text).unwrap();
+        assert_eq!(prune(file.path(), &["a/x", "b/z"]).unwrap(), 2);
+        let left = std::fs::read_to_string(file.path()).unwrap();
+        assert_eq!(left, "# group\n\"a/xy\" = \"r2\"\n");
+        assert_eq!(KnownFailures::load(file.path()).unwrap().len(), 1);
     }
 }
