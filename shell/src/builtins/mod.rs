@@ -2,29 +2,42 @@
 //! the table that registers them (marking POSIX special builtins, whose
 //! prefix assignments persist).
 
+mod alias;
 mod bash;
 mod cd;
+mod command;
 mod control;
 mod dirs;
 mod echo;
+mod env;
 mod eval;
 mod exec;
 mod export;
+pub(crate) mod find_exec;
 mod getopts;
+mod gnu_getopt;
+mod hash;
 mod internal_getopt;
 mod r#let;
 mod line_reader;
 mod mapfile;
 mod printf;
+mod program;
 mod pwd;
 mod read;
 mod set;
 mod shift;
 mod shopt;
 mod test;
+mod timeout;
+mod trap;
 mod trivial;
+mod type_;
 mod umask;
 mod unset;
+mod wait;
+mod which;
+mod xargs;
 
 use crate::error::{Exec, Flow, Interrupt};
 use crate::interp::{BoxFuture, Interp};
@@ -71,18 +84,22 @@ static BUILTINS: &[Builtin] = &[
     special(".", eval::source),
     special(":", trivial::colon),
     builtin("[", test::run),
+    builtin("alias", alias::alias),
     builtin("bash", bash::run),
     special("break", control::break_),
     builtin("cd", cd::run),
+    builtin("command", command::run),
     special("continue", control::continue_),
     builtin("dirs", dirs::dirs),
     builtin("echo", echo::run),
+    builtin("env", env::run),
     special("eval", eval::eval),
     special("exec", exec::run),
     special("exit", control::exit),
     special("export", export::export),
     builtin("false", trivial::false_),
     builtin("getopts", getopts::run),
+    builtin("hash", hash::run),
     builtin("let", r#let::run),
     builtin("mapfile", mapfile::run),
     builtin("popd", dirs::popd),
@@ -99,9 +116,16 @@ static BUILTINS: &[Builtin] = &[
     builtin("shopt", shopt::run),
     special("source", eval::source),
     builtin("test", test::run),
+    builtin("timeout", timeout::run),
+    special("trap", trap::run),
     builtin("true", trivial::true_),
+    builtin("type", type_::run),
     builtin("umask", umask::run),
+    builtin("unalias", alias::unalias),
     special("unset", unset::run),
+    builtin("wait", wait::run),
+    builtin("which", which::run),
+    builtin("xargs", xargs::run),
 ];
 
 /// The builtin called `name`, if any.

@@ -347,6 +347,9 @@ impl Interp {
             self.set_status(status);
             return Ok(flow);
         }
+        if let Some(flow) = builtins::find_exec::intercept(self, &argv, env_assignments).await? {
+            return Ok(flow);
+        }
         self.run_external(argv, env_assignments).await
     }
 

@@ -30,6 +30,9 @@ pub struct Traps {
     pub debug: Option<Arc<str>>,
     /// Runs when a function or sourced file returns.
     pub ret: Option<Arc<str>>,
+    /// Signal traps by signal number (`trap 'cmd' INT`): listed by `trap`
+    /// but never run, since nothing in a sandbox sends signals.
+    pub signals: std::collections::BTreeMap<u32, Arc<str>>,
 }
 
 /// The mutable state of a shell.

@@ -3,6 +3,7 @@
 
 mod basics;
 mod builtins_a;
+mod builtins_b;
 
 use std::sync::Arc;
 use wasm_agent_shell::{ExecResult, Shell};
