@@ -1,5 +1,7 @@
-//! Runs one guest command many times in one sandbox, for profiling:
+//! Runs one guest command (or, with `-c`, one shell script) many times in
+//! one sandbox, for profiling:
 //! `cargo run --release -p wasm-agent-benches --example repeat -- 2000 cat /small.txt`
+//! `cargo run --release -p wasm-agent-benches --example repeat -- 100000 -c 'echo hi'`
 
 use std::time::Instant;
 use wasm_agent::{Command, Runtime, Sandbox};
@@ -8,14 +10,34 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let argv: Vec<String> = args.collect();
-    let argv = if argv.is_empty() { vec!["true".to_string()] } else { argv };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let argv = if argv.is_empty() {
+        vec!["true".to_string()]
+    } else {
+        argv
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let runtime = Runtime::new().unwrap();
     runtime.preload().unwrap();
     let sandbox = Sandbox::new(&runtime);
     rt.block_on(async {
-        sandbox.write_file("/small.txt", "hello, world\n").await.unwrap();
+        sandbox
+            .write_file("/small.txt", "hello, world\n")
+            .await
+            .unwrap();
         let started = Instant::now();
+        if argv[0] == "-c" {
+            let script = argv[1..].join(" ");
+            for _ in 0..count {
+                let out = sandbox.exec(&script).await.unwrap();
+                assert_eq!(out.exit_code, 0, "{}", out.stderr_lossy());
+            }
+            let per = started.elapsed() / count as u32;
+            println!("{script:?}: {per:?} per script");
+            return;
+        }
         for _ in 0..count {
             let mut command = Command::new(&argv[0]);
             command.args(&argv[1..]);

@@ -12,7 +12,7 @@ use crate::io::{Capture, Input, Output};
 use crate::limits::Limits;
 use crate::parse;
 use crate::runner::{CommandRunner, NoCommands};
-use crate::state::{Attrs, Fds, State, Variable};
+use crate::state::{Attrs, Fds, State, Value, Variable, Variables};
 use std::sync::atomic::{AtomicU32, AtomicU64};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -110,6 +110,8 @@ pub struct Shell {
     keep_state: bool,
     /// The state the last call ended with, when state is kept.
     kept: Option<State>,
+    /// The variables every fresh call starts with (cloning is O(1)).
+    base: Variables,
 }
 
 impl std::fmt::Debug for Shell {
@@ -168,6 +170,10 @@ impl ShellBuilder {
     /// Builds the shell.
     pub fn build(self) -> Shell {
         let cwd = wasm_agent_vfs::path::normalize(&self.cwd).unwrap_or_else(|_| "/".to_string());
+        let mut base = BASE_VARIABLES.clone();
+        for (name, value) in &self.env {
+            base.insert(name, exported(value.clone()));
+        }
         Shell {
             fs: self.fs,
             runner: self.runner,
@@ -176,6 +182,7 @@ impl ShellBuilder {
             env: self.env,
             keep_state: self.keep_state,
             kept: None,
+            base,
         }
     }
 }
@@ -337,29 +344,33 @@ impl Shell {
     /// The state a call starts with when nothing is kept.
     fn fresh_state(&self, fds: Fds) -> State {
         let mut state = State::new(self.cwd.clone(), fds, SHELL_PID);
-        for (name, value) in SHELL_VARIABLES {
-            state.vars.insert(name, Variable::scalar(*value));
-        }
-        let exported = Attrs {
-            exported: true,
-            ..Attrs::default()
-        };
-        for (name, value) in DEFAULT_ENV
-            .iter()
-            .map(|(n, v)| (*n, *v))
-            .chain(self.env.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        {
-            state.vars.insert(
-                name,
-                Variable {
-                    value: Some(crate::state::Value::Scalar(value.to_string())),
-                    attrs: exported.clone(),
-                },
-            );
-        }
+        state.vars = self.base.clone();
         state
     }
 }
+
+/// An exported scalar variable.
+fn exported(value: String) -> Variable {
+    Variable {
+        value: Some(Value::Scalar(value)),
+        attrs: Attrs {
+            exported: true,
+            ..Attrs::default()
+        },
+    }
+}
+
+/// The variables bash sets itself and the default environment, built once.
+static BASE_VARIABLES: std::sync::LazyLock<Variables> = std::sync::LazyLock::new(|| {
+    let mut vars = Variables::default();
+    for (name, value) in SHELL_VARIABLES {
+        vars.insert(name, Variable::scalar(*value));
+    }
+    for (name, value) in DEFAULT_ENV {
+        vars.insert(name, exported(value.to_string()));
+    }
+    vars
+});
 
 /// `$$` of every shell: a sandbox has no other processes to tell it from.
 const SHELL_PID: u32 = 100;
@@ -368,18 +379,8 @@ impl Interp {
     /// Applies the per-call options: exported variables, `$0` and
     /// arguments, working directory (`PWD`).
     async fn begin_call(&mut self, options: &ExecOptions, default_cwd: &str) {
-        let exported = Attrs {
-            exported: true,
-            ..Attrs::default()
-        };
         for (name, value) in &options.env {
-            self.state.vars.insert(
-                name,
-                Variable {
-                    value: Some(crate::state::Value::Scalar(value.clone())),
-                    attrs: exported.clone(),
-                },
-            );
+            self.state.vars.insert(name, exported(value.clone()));
         }
         if let Some(arg0) = &options.arg0 {
             self.state.arg0 = Arc::from(arg0.as_str());
@@ -398,10 +399,7 @@ impl Interp {
             }
         }
         let cwd = self.state.cwd.clone();
-        self.state.vars.insert("PWD", Variable::scalar(cwd));
-        if let Some(pwd) = self.state.vars.get_mut("PWD") {
-            pwd.attrs.exported = true;
-        }
+        self.state.vars.insert("PWD", exported(cwd));
     }
 
     /// Parses and runs a whole script (from `file`, or given with `-c`);

@@ -20,24 +20,38 @@ fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
 /// Resident set size of this process, in bytes (from /proc).
 fn rss_bytes() -> u64 {
     let statm = fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     pages * 4096
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let runtime = Runtime::new().expect("runtime");
     let started = Instant::now();
-    runtime.preload().expect("guest tools (run scripts/build-guest-tools.sh)");
+    runtime
+        .preload()
+        .expect("guest tools (run scripts/build-guest-tools.sh)");
     let load = started.elapsed();
 
     let sandbox = Sandbox::new(&runtime);
-    rt.block_on(sandbox.write_file("/small.txt", "hello, world\n")).unwrap();
+    rt.block_on(sandbox.write_file("/small.txt", "hello, world\n"))
+        .unwrap();
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
     let ns = |d: Duration| format!("{:.0} ns", d.as_secs_f64() * 1e9);
 
-    rows.push(("load tools module (warm cache)".into(), format!("{:.1} ms", load.as_secs_f64() * 1e3), "".into()));
+    rows.push((
+        "load tools module (warm cache)".into(),
+        format!("{:.1} ms", load.as_secs_f64() * 1e3),
+        "".into(),
+    ));
 
     for argv in [&["true"][..], &["echo", "hi"], &["cat", "/small.txt"]] {
         for _ in 0..50 {
@@ -54,7 +68,95 @@ fn main() {
             start.elapsed()
         });
         let goal = if argv[0] == "cat" { "≤ 50 µs" } else { "" };
-        rows.push((format!("guest `{}` in an existing sandbox (median)", argv.join(" ")), us(t), goal.into()));
+        rows.push((
+            format!("guest `{}` in an existing sandbox (median)", argv.join(" ")),
+            us(t),
+            goal.into(),
+        ));
+    }
+
+    // The shell: a builtin, then a fresh sandbox running one.
+    for _ in 0..1000 {
+        rt.block_on(sandbox.exec("echo hi")).unwrap();
+    }
+    let t = median(10_000, || {
+        let start = Instant::now();
+        let out = rt.block_on(sandbox.exec("echo hi")).unwrap();
+        let took = start.elapsed();
+        assert_eq!(out.stdout, b"hi\n");
+        took
+    });
+    rows.push((
+        "shell builtin `echo hi` in an existing sandbox (median)".into(),
+        us(t),
+        "≤ 3 µs".into(),
+    ));
+    let t = median(10_000, || {
+        let start = Instant::now();
+        let sb = Sandbox::new(&runtime);
+        let out = rt.block_on(sb.exec("echo hi")).unwrap();
+        let took = start.elapsed();
+        assert_eq!(out.stdout, b"hi\n");
+        took
+    });
+    rows.push((
+        "new sandbox + `echo hi` (median)".into(),
+        us(t),
+        "≤ 10 µs".into(),
+    ));
+    let script =
+        "for f in a b c; do echo \"$f\" > /tmp_$f.txt; done; cat /tmp_*.txt | sort -r | head -2";
+    let t = median(300, || {
+        let start = Instant::now();
+        let out = rt.block_on(sandbox.exec(script)).unwrap();
+        let took = start.elapsed();
+        assert_eq!(out.stdout, b"c\nb\n", "{}", out.stderr_lossy());
+        took
+    });
+    rows.push((format!("script `{script}` (median)"), us(t), "".into()));
+
+    // Fresh processes: our CLI next to this binary, and bash.
+    let cli = std::env::current_exe()
+        .unwrap()
+        .with_file_name("wasm-agent");
+    if cli.exists() {
+        let run = |program: &std::path::Path, args: &[&str]| {
+            median(51, || {
+                let start = Instant::now();
+                let out = Process::new(program).args(args).output().unwrap();
+                assert_eq!(
+                    out.stdout,
+                    b"hi\n",
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                start.elapsed()
+            })
+        };
+        let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+        let ours = run(&cli, &["exec", "--memory", "-c", "echo hi"]);
+        rows.push((
+            "fresh process `wasm-agent exec --memory -c 'echo hi'` (median)".into(),
+            ms(ours),
+            "≤ 3 ms".into(),
+        ));
+        let ours = run(&cli, &["exec", "-c", "echo hi"]);
+        rows.push((
+            "fresh process `wasm-agent exec -c 'echo hi'`, cwd mounted (median)".into(),
+            ms(ours),
+            "≤ 3 ms".into(),
+        ));
+        let bash = run(std::path::Path::new("/bin/bash"), &["-c", "echo hi"]);
+        rows.push((
+            "fresh process `bash -c 'echo hi'` (median)".into(),
+            ms(bash),
+            "".into(),
+        ));
+    } else {
+        eprintln!(
+            "{} not built: `cargo build --release -p wasm-agent` for the process figures",
+            cli.display()
+        );
     }
 
     let dir = std::env::temp_dir().join(format!("wa-report-{}", std::process::id()));
@@ -62,7 +164,10 @@ fn main() {
     fs::write(dir.join("small.txt"), "hello, world\n").unwrap();
     let t = median(300, || {
         let start = Instant::now();
-        let out = Process::new("/bin/cat").arg(dir.join("small.txt")).output().unwrap();
+        let out = Process::new("/bin/cat")
+            .arg(dir.join("small.txt"))
+            .output()
+            .unwrap();
         assert!(out.status.success());
         start.elapsed()
     });
@@ -81,7 +186,9 @@ fn main() {
     let big = Sandbox::new(&runtime);
     rt.block_on(async {
         for i in 0..100_000 {
-            big.write_file(&format!("/d{}/f{i}.txt", i % 100), "x").await.unwrap();
+            big.write_file(&format!("/d{}/f{i}.txt", i % 100), "x")
+                .await
+                .unwrap();
         }
     });
     let t = median(10_000, || {
@@ -91,7 +198,11 @@ fn main() {
         drop(fork);
         took
     });
-    rows.push(("fork of a 100k-file memory sandbox (median)".into(), ns(t), "≤ 5 µs".into()));
+    rows.push((
+        "fork of a 100k-file memory sandbox (median)".into(),
+        ns(t),
+        "≤ 5 µs".into(),
+    ));
 
     let count = 100_000;
     let before = rss_bytes();
@@ -99,7 +210,10 @@ fn main() {
     let after = rss_bytes();
     rows.push((
         format!("RSS per idle sandbox ({count} sandboxes)"),
-        format!("{:.2} KiB", (after.saturating_sub(before)) as f64 / count as f64 / 1024.0),
+        format!(
+            "{:.2} KiB",
+            (after.saturating_sub(before)) as f64 / count as f64 / 1024.0
+        ),
         "≤ 8 KiB".into(),
     ));
     drop(idle);

@@ -166,6 +166,18 @@ fn join_parts(parts: &[Part], separator: &str) -> String {
     out
 }
 
+/// True if expanding `word` cannot change it: no quoting, expansion,
+/// brace, tilde or pattern character (most words of most commands).
+fn is_literal(word: &str) -> bool {
+    !word.is_empty()
+        && !word.bytes().any(|b| {
+            matches!(
+                b,
+                b'$' | b'`' | b'\'' | b'"' | b'\\' | b'*' | b'?' | b'[' | b'~' | b'{' | b'(' | b']'
+            )
+        })
+}
+
 impl Interp {
     /// `$IFS` (the default when unset).
     pub(crate) fn ifs(&mut self) -> String {
@@ -178,6 +190,10 @@ impl Interp {
     pub(crate) async fn expand_words(&mut self, words: &[&str]) -> Exec<Vec<String>> {
         let mut out = Vec::with_capacity(words.len());
         for word in words {
+            if is_literal(word) {
+                out.push(word.to_string());
+                continue;
+            }
             for alternative in self.brace_expand(word).await? {
                 let parts = self.expand_parts(&alternative, false).await?;
                 let ifs = self.ifs();
@@ -199,6 +215,9 @@ impl Interp {
     /// Expands a word into a single string: no splitting, no globbing
     /// (assignments, redirection targets, `case` words, here-strings).
     pub(crate) async fn expand_string(&mut self, word: &str) -> Exec<String> {
+        if is_literal(word) {
+            return Ok(word.to_string());
+        }
         let parts = self.expand_parts(word, false).await?;
         Ok(join_parts(&parts, " "))
     }

@@ -304,15 +304,16 @@ impl Interp {
             return Ok(Flow::Normal);
         }
         let special = builtins::is_special(&name);
-        let saved_vars = if env_assignments.is_empty() || special {
-            None
-        } else {
-            Some(self.state.vars.clone())
-        };
         let is_function = self.state.functions.contains_key(name.as_str());
         let internal = is_function || builtins::lookup(&name).is_some();
+        // `IFS= read line`: the prefix assignments hold for this command
+        // only; everything else the command sets stays.
+        let mut saved_vars = Vec::new();
         if internal {
             for (var, value) in &env_assignments {
+                if !special {
+                    saved_vars.push((var.clone(), self.state.vars.get(var).cloned()));
+                }
                 if let Err(err) = self.set_scalar(var, value.clone()) {
                     self.error_line(&err.message()).await;
                 }
@@ -322,8 +323,13 @@ impl Interp {
             }
         }
         let result = self.dispatch(argv, &env_assignments).await;
-        if let Some(vars) = saved_vars {
-            self.state.vars = vars;
+        for (var, saved) in saved_vars.into_iter().rev() {
+            match saved {
+                Some(variable) => self.state.vars.insert(&var, variable),
+                None => {
+                    self.state.vars.remove(&var);
+                }
+            }
         }
         // `exec` without a command keeps its redirections.
         if !std::mem::take(&mut self.state.keep_redirections) {

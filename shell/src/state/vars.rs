@@ -6,7 +6,8 @@
 //! shadows in the current function's frame; returning restores it — bash's
 //! dynamic scoping, where a function sees its callers' locals.
 
-use imbl::HashMap;
+use imbl::shared_ptr::DefaultSharedPtr;
+use imbl::GenericHashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -129,7 +130,7 @@ struct Frame {
 /// The variable table.
 #[derive(Debug, Clone, Default)]
 pub struct Variables {
-    map: HashMap<Arc<str>, Variable>,
+    map: GenericHashMap<Arc<str>, Variable, rustc_hash::FxBuildHasher, DefaultSharedPtr>,
     frames: Vec<Frame>,
 }
 
