@@ -7,6 +7,7 @@ mod bash;
 mod cd;
 mod command;
 mod control;
+mod declare;
 mod dirs;
 mod echo;
 mod env;
@@ -90,6 +91,7 @@ static BUILTINS: &[Builtin] = &[
     builtin("cd", cd::run),
     builtin("command", command::run),
     special("continue", control::continue_),
+    builtin("declare", declare::declare),
     builtin("dirs", dirs::dirs),
     builtin("echo", echo::run),
     builtin("env", env::run),
@@ -101,6 +103,7 @@ static BUILTINS: &[Builtin] = &[
     builtin("getopts", getopts::run),
     builtin("hash", hash::run),
     builtin("let", r#let::run),
+    builtin("local", declare::local),
     builtin("mapfile", mapfile::run),
     builtin("popd", dirs::popd),
     builtin("printf", printf::run),
@@ -120,6 +123,7 @@ static BUILTINS: &[Builtin] = &[
     special("trap", trap::run),
     builtin("true", trivial::true_),
     builtin("type", type_::run),
+    builtin("typeset", declare::declare),
     builtin("umask", umask::run),
     builtin("unalias", alias::unalias),
     special("unset", unset::run),

@@ -48,7 +48,7 @@ pub(crate) fn set_named(options: &mut Options, name: &str, on: bool) -> bool {
 }
 
 /// A value as `set` prints it: bare if safe, else in single quotes.
-fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     if !value.is_empty()
         && value
             .chars()

@@ -133,6 +133,13 @@ impl Interp {
                     // `declare x=$y`: the value is not split or globbed.
                     let value = word.value.as_str();
                     match value.split_once('=') {
+                        // `declare a=(1 "2 3")`: the builtin assigns the
+                        // array literal itself, as an assignment would.
+                        Some((name, rest))
+                            if is_name_like(name) && rest.starts_with('(') && rest.ends_with(')') =>
+                        {
+                            argv.push(value.to_string());
+                        }
                         Some((name, rest)) if is_name_like(name) => {
                             let rest = self.expand_string(rest).await?;
                             argv.push(format!("{name}={rest}"));

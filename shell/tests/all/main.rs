@@ -2,6 +2,7 @@
 //! external commands.
 
 mod basics;
+mod declare;
 mod builtins_a;
 mod builtins_b;
 

@@ -1,0 +1,50 @@
+//! `declare`, `typeset`, `local` (expectations from bash 5.2).
+
+use crate::check;
+
+#[test]
+fn attributes_and_printing() {
+    check(
+        "declare -a a=(1 \"2 3\"); declare -p a; declare -i n=3+4; declare -p n; declare -l l=ABC; echo $l",
+        "declare -a a=([0]=\"1\" [1]=\"2 3\")\ndeclare -i n=\"7\"\nabc\n",
+        0,
+    );
+    check(
+        "declare -A m=([k]=v); echo ${m[k]}; declare -p m",
+        "v\ndeclare -A m=([k]=\"v\" )\n",
+        0,
+    );
+    // Assigning a readonly variable ends a non-interactive bash.
+    check("declare -r r=1; r=2; echo $r", "", 1);
+    check(
+        "declare -x e=1; declare -p e; typeset -u up=abc; echo $up",
+        "declare -x e=\"1\"\nABC\n",
+        0,
+    );
+    check(
+        "declare -n ref=target; target=7; echo $ref; declare -p ref",
+        "7\ndeclare -n ref=\"target\"\n",
+        0,
+    );
+    check("declare -p nope", "", 1);
+}
+
+#[test]
+fn locals_are_scoped_to_the_function() {
+    check(
+        "x=global; f() { local x=inner; declare y=2; declare -g z=3; echo $x; }; f; echo $x ${y-unset} $z",
+        "inner\nglobal unset 3\n",
+        0,
+    );
+    check(
+        "f() { local v; echo \"${v-unset}\"; local -a arr=(a b); echo ${#arr[@]}; }; f",
+        "unset\n2\n",
+        0,
+    );
+    check("local q=1", "", 1);
+    check(
+        "f() { local x=1; g; }; g() { echo \"g sees $x\"; }; f",
+        "g sees 1\n",
+        0,
+    );
+}
