@@ -33,12 +33,12 @@ fn our_shell_matches_bash() {
     let all = case::load_dir(&suite::cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     let known =
         KnownFailures::load(&known::known_failures_path()).unwrap_or_else(|e| panic!("{e}"));
-    let stale = known.unknown_ids(&all);
+    let unknown = known.unknown_ids(&all);
     assert!(
-        stale.is_empty(),
+        unknown.is_empty(),
         "{} lists cases that do not exist (renamed or deleted?): {}",
         known::known_failures_path().display(),
-        stale.join(", ")
+        unknown.join(", ")
     );
     let filter = std::env::var("BASH_CONFORMANCE_FILTER").unwrap_or_default();
     let cases: Vec<_> = if filter.is_empty() {
@@ -68,10 +68,12 @@ fn our_shell_matches_bash() {
         .enable_all()
         .build()
         .expect("cannot start tokio");
+    let mut stale_warning = None;
     let sandbox = if show {
         None
     } else {
         let path = suite::sandbox_binary().unwrap_or_else(|e| panic!("{e}"));
+        stale_warning = suite::stale_binary_warning(&path);
         let shell = ShellCommand::Sandbox(path);
         tokio.block_on(check_sandbox(&shell));
         Some(shell)
@@ -93,6 +95,9 @@ fn our_shell_matches_bash() {
         report::render(&results)
     };
     text.push_str(&format!("\n{} cases in {elapsed:.1?}\n", results.len()));
+    if let Some(warning) = &stale_warning {
+        text.push_str(&format!("\n{warning}\n"));
+    }
     // Written past libtest's capture on purpose: the table is the point of
     // running the suite, pass or fail.
     let _ = std::io::stderr().write_all(format!("\n{text}").as_bytes());
@@ -115,7 +120,9 @@ fn our_shell_matches_bash() {
         let path = known::known_failures_path();
         let removed = known::prune(&path, &fixed)
             .unwrap_or_else(|e| panic!("cannot prune {}: {e}", path.display()));
-        eprintln!("removed {removed} fixed case(s) from {}", path.display());
+        // Past libtest's capture, like the report.
+        let note = format!("removed {removed} fixed case(s) from {}\n", path.display());
+        let _ = std::io::stderr().write_all(note.as_bytes());
     }
     let failed: Vec<&str> = results
         .iter()

@@ -301,6 +301,42 @@ pub fn sandbox_binary() -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// A warning if `binary` is older than the newest source file of the shell
+/// or host crates: the suite would then judge yesterday's shell. Cargo does
+/// not rebuild another package's binary for this test, so it is easy to
+/// forget.
+pub fn stale_binary_warning(binary: &Path) -> Option<String> {
+    let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    let mut pending = vec![workspace.join("shell/src"), workspace.join("host/src")];
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                pending.push(path);
+            } else if let Ok(modified) = meta.modified() {
+                if newest.as_ref().is_none_or(|(t, _)| modified > *t) {
+                    newest = Some((modified, path));
+                }
+            }
+        }
+    }
+    let (changed, path) = newest?;
+    (changed > built).then(|| {
+        format!(
+            "warning: {} is older than {} (changed after the build): rebuild it with \
+             `cargo build -p wasm-agent --bin wasm-agent` or this run judges an old shell",
+            binary.display(),
+            path.display()
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
