@@ -73,7 +73,7 @@ fn our_shell_matches_bash() {
         None
     } else {
         let path = suite::sandbox_binary().unwrap_or_else(|e| panic!("{e}"));
-        stale_warning = suite::stale_binary_warning(&path);
+        stale_warning = suite::stale_binary_warning(&path, &suite::cli_source_dirs());
         let shell = ShellCommand::Sandbox(path);
         tokio.block_on(check_sandbox(&shell));
         Some(shell)

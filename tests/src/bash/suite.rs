@@ -301,14 +301,20 @@ pub fn sandbox_binary() -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// A warning if `binary` is older than the newest source file of the shell
-/// or host crates: the suite would then judge yesterday's shell. Cargo does
-/// not rebuild another package's binary for this test, so it is easy to
-/// forget.
-pub fn stale_binary_warning(binary: &Path) -> Option<String> {
+/// The sources the CLI is built from: the shell and host crates.
+pub fn cli_source_dirs() -> Vec<PathBuf> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new(".."));
+    vec![workspace.join("shell/src"), workspace.join("host/src")]
+}
+
+/// A warning if `binary` is older than the newest file under `sources`:
+/// the suite would then judge yesterday's shell. Cargo does not rebuild
+/// another package's binary for this test, so it is easy to forget.
+pub fn stale_binary_warning(binary: &Path, sources: &[PathBuf]) -> Option<String> {
     let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    let mut pending = vec![workspace.join("shell/src"), workspace.join("host/src")];
+    let mut pending = sources.to_vec();
     let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -387,6 +393,28 @@ mod tests {
         let c = case(true);
         assert!(compare(&c, &run("a\nb\n", "", 0), &run("b\na\n", "", 0), false).is_empty());
         assert!(!compare(&c, &run("a\nb\n", "", 0), &run("b\nb\n", "", 0), false).is_empty());
+    }
+
+    #[test]
+    fn a_binary_older_than_its_sources_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let (binary, src) = (dir.path().join("wasm-agent"), dir.path().join("src"));
+        std::fs::create_dir_all(src.join("deep")).unwrap();
+        let set = |path: &Path, secs: u64| {
+            std::fs::write(path, "x").unwrap();
+            let time = std::time::UNIX_EPOCH + Duration::from_secs(secs);
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(time).unwrap();
+        };
+        set(&binary, 2_000);
+        set(&src.join("deep/old.rs"), 1_000);
+        assert_eq!(
+            stale_binary_warning(&binary, std::slice::from_ref(&src)),
+            None
+        );
+        set(&src.join("deep/new.rs"), 3_000);
+        let warning = stale_binary_warning(&binary, &[src]).unwrap();
+        assert!(warning.contains("new.rs"), "{warning}");
     }
 
     #[test]
