@@ -316,6 +316,7 @@ impl Shell {
             _ => self.fresh_state(fds),
         };
         let mut interp = Interp::new(state, env);
+        interp.state.options.command_string = options.script_file.is_none();
         interp.begin_call(&options, &self.cwd).await;
         let origin = options.script_file.as_deref();
 

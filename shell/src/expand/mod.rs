@@ -43,6 +43,9 @@ pub(crate) enum Part {
     },
     /// Ends the current field (between the elements of `"$@"`).
     Break,
+    /// `"$@"` (or `"${a[@]}"`) with no elements: nothing, not even the
+    /// empty field its quotes would otherwise make.
+    NoFields,
 }
 
 impl Part {
@@ -95,6 +98,7 @@ fn split_fields(parts: Vec<Part>, ifs: &str) -> Vec<Field> {
     for part in parts {
         match part {
             Part::Break => finish(&mut current, &mut has, &mut fields, false),
+            Part::NoFields => {}
             Part::Text {
                 text,
                 quoted,
@@ -161,6 +165,7 @@ fn join_parts(parts: &[Part], separator: &str) -> String {
         match part {
             Part::Text { text, .. } => out.push_str(text),
             Part::Break => out.push_str(separator),
+            Part::NoFields => {}
         }
     }
     out

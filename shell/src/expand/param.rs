@@ -194,6 +194,9 @@ impl Interp {
                     let separator = ifs.chars().next().map(String::from).unwrap_or_default();
                     parts.push(Part::quoted(values.join(&separator)));
                 } else {
+                    if quoted && values.is_empty() {
+                        parts.push(Part::NoFields);
+                    }
                     for (i, value) in values.into_iter().enumerate() {
                         if i > 0 {
                             parts.push(Part::Break);
@@ -321,7 +324,7 @@ impl Interp {
                     if quoted && default.is_empty() {
                         default.push(Part::quoted(""));
                     }
-                    parts.extend(default);
+                    parts.extend(unquoted_text_splits(default, quoted));
                     return Ok(None);
                 }
                 resolved
@@ -367,7 +370,7 @@ impl Interp {
                     if quoted && alternative.is_empty() {
                         alternative.push(Part::quoted(""));
                     }
-                    parts.extend(alternative);
+                    parts.extend(unquoted_text_splits(alternative, quoted));
                 }
                 return Ok(None);
             }
@@ -523,8 +526,14 @@ impl Interp {
     /// Under `set -u`, expanding an unset parameter is an error.
     async fn check_unset(&mut self, parameter: &Parameter, resolved: Resolved) -> Exec<Resolved> {
         if self.state.options.nounset && resolved == Resolved::Unset {
-            let message = format!("{}: unbound variable", display_name(parameter));
-            return Err(self.fatal(1, message).await);
+            let name = display_name(parameter);
+            // bash names positionals `$1` in this message, and exits 127.
+            let name = match parameter {
+                Parameter::Positional(_) => format!("${name}"),
+                _ => name,
+            };
+            let message = format!("{name}: unbound variable");
+            return Err(self.fatal(127, message).await);
         }
         Ok(resolved)
     }
@@ -610,6 +619,23 @@ impl Interp {
 /// as `'\''`.
 pub(crate) fn quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// The word of an unquoted `${x:-word}` or `${x:+word}` is part of an
+/// expansion: its unquoted text is split like the rest of the result.
+fn unquoted_text_splits(parts: Vec<Part>, quoted: bool) -> impl Iterator<Item = Part> {
+    parts.into_iter().map(move |part| match part {
+        Part::Text {
+            text,
+            quoted: false,
+            ..
+        } if !quoted => Part::Text {
+            text,
+            quoted: false,
+            split: true,
+        },
+        other => other,
+    })
 }
 
 /// The start index for `offset` into `len` items (negative from the end);

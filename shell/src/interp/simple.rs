@@ -136,7 +136,9 @@ impl Interp {
                         // `declare a=(1 "2 3")`: the builtin assigns the
                         // array literal itself, as an assignment would.
                         Some((name, rest))
-                            if is_name_like(name) && rest.starts_with('(') && rest.ends_with(')') =>
+                            if is_name_like(name)
+                                && rest.starts_with('(')
+                                && rest.ends_with(')') =>
                         {
                             argv.push(value.to_string());
                         }
@@ -366,6 +368,26 @@ impl Interp {
         self.run_external(argv, env_assignments).await
     }
 
+    /// The tool a path such as `/usr/bin/sort` names, when no such file
+    /// exists in the filesystem: the tools live nowhere, but scripts name
+    /// them by the paths they have on a Linux system.
+    async fn system_path_tool(&mut self, path: &str) -> Option<String> {
+        const SYSTEM_DIRS: &[&str] = &[
+            "/bin/",
+            "/usr/bin/",
+            "/usr/local/bin/",
+            "/sbin/",
+            "/usr/sbin/",
+        ];
+        let tool = SYSTEM_DIRS.iter().find_map(|dir| path.strip_prefix(dir))?;
+        if tool.is_empty() || tool.contains('/') || self.env.fs.symlink_metadata(path).await.is_ok()
+        {
+            return None;
+        }
+        let known = self.env.runner.lookup(tool).await.is_some();
+        known.then(|| tool.to_string())
+    }
+
     /// Runs a command the shell does not implement: a host command or guest
     /// tool through the runner, or a script file for a name with a `/`.
     pub(crate) async fn run_external(
@@ -373,7 +395,14 @@ impl Interp {
         argv: Vec<String>,
         env_assignments: &[(String, String)],
     ) -> Exec {
-        let name = argv[0].clone();
+        let mut argv = argv;
+        let mut name = argv[0].clone();
+        if let Some(tool) = self.system_path_tool(&name).await {
+            // `/usr/bin/env`, `/bin/true`: the tools are where `which`
+            // says they are.
+            argv[0] = tool.clone();
+            name = tool;
+        }
         if name.contains('/') {
             let status = self.run_script_file(&name, argv).await?;
             self.set_status(status);

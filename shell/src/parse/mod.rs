@@ -19,9 +19,15 @@ pub struct SyntaxError {
 }
 
 /// The parser options matching the shell options in force.
-pub(crate) fn options(extglob: bool) -> ParserOptions {
+///
+/// Extended globs are always parsed: a script is parsed whole before it
+/// runs, so its own `shopt -s extglob` could not change how its later lines
+/// parse; and without the option bash rejects the syntax outright, so
+/// accepting it changes no valid script. Matching still follows the
+/// option.
+pub(crate) fn options(_extglob: bool) -> ParserOptions {
     ParserOptions {
-        enable_extended_globbing: extglob,
+        enable_extended_globbing: true,
         posix_mode: false,
         sh_mode: false,
         tilde_expansion_at_word_start: true,

@@ -40,6 +40,8 @@ pub struct Options {
     pub expand_aliases: bool,
     /// `shopt -s lastpipe`: the last stage of a pipeline runs in this shell.
     pub lastpipe: bool,
+    /// The script came from a string (`bash -c`): `$-` shows `c`.
+    pub command_string: bool,
 }
 
 impl Default for Options {
@@ -65,6 +67,7 @@ impl Default for Options {
             nocasematch: false,
             expand_aliases: false,
             lastpipe: false,
+            command_string: true,
         }
     }
 }
@@ -96,19 +99,24 @@ pub(crate) const SHOPT_OPTIONS: &[(&str, fn(&mut Options) -> &mut bool)] = &[
 ];
 
 impl Options {
-    /// The single-letter flags that are on, as `$-` shows them (`h` and
-    /// `B` are always on in bash; this shell reports what it implements).
+    /// The single-letter flags that are on, as `$-` shows them, in bash's
+    /// order (`h`ashall and `B`race expansion are always on; `c` for a
+    /// command string).
     pub fn flags(&self) -> String {
-        let mut flags = String::new();
+        const ORDER: &str = "abefhkmnptuvxBCEHPT";
+        let mut on = String::from("hB");
         for (_, letter, field) in SET_OPTIONS {
             if let Some(letter) = letter {
                 let mut copy = self.clone();
                 if *field(&mut copy) {
-                    flags.push(*letter);
+                    on.push(*letter);
                 }
             }
         }
-        flags.push_str("hB");
+        let mut flags: String = ORDER.chars().filter(|c| on.contains(*c)).collect();
+        if self.command_string {
+            flags.push('c');
+        }
         flags
     }
 }

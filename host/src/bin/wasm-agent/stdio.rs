@@ -13,6 +13,21 @@ pub fn guest_env() -> Vec<(String, String)> {
         .collect()
 }
 
+/// True if this process's stdout and stderr are the same open file (`2>&1`
+/// into a file, a pipe or a terminal).
+pub fn stdout_is_stderr() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let identity = |fd: u32| {
+        std::fs::metadata(format!("/proc/self/fd/{fd}"))
+            .ok()
+            .map(|meta| (meta.dev(), meta.ino()))
+    };
+    match (identity(1), identity(2)) {
+        (Some(out), Some(err)) => out == err,
+        _ => false,
+    }
+}
+
 /// Copies this process's stdin into `writer` until either side ends.
 pub async fn copy_in(writer: PipeWriter) {
     let mut stdin = tokio::io::stdin();
