@@ -2,7 +2,7 @@
 //! terminal session.
 
 use std::time::Instant;
-use wasm_agent::{Command, Runtime, Sandbox};
+use wasm_agent::{Runtime, Sandbox};
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -23,60 +23,38 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-const COMMANDS: &[&[&str]] = &[
-    &["ls", "-R", "/project"],
-    &["grep", "-rn", "TODO", "/project/src"],
-    &["wc", "-l", "/project/src/main.rs", "/project/src/lib.rs"],
-    &["sort", "-t,", "-k3", "-n", "-r", "/project/data/people.csv"],
-    &[
-        "awk",
-        "-F,",
-        "NR > 1 { total[$2] += $3 } END { for (t in total) print t, total[t] }",
-        "/project/data/people.csv",
-    ],
-    &["sed", "-n", "s/.*TODO: //p", "/project/src/main.rs"],
-    &[
-        "jq",
-        "-r",
-        ".name + \"@\" + .version",
-        "/project/package.json",
-    ],
-    &["sha256sum", "/project/package.json"],
-    &["find", "/project", "-name", "*.rs"],
-    &["diff", "-u", "/project/src/main.rs", "/project/src/lib.rs"],
+/// What an agent would type: each script runs with `Sandbox::exec` in a
+/// shell over the sandbox (builtins in the host, every other command a
+/// guest tool in its own wasm instance).
+const SCRIPTS: &[&str] = &[
+    "ls -R",
+    "grep -rn TODO src | sort",
+    "for f in src/*.rs; do echo \"$f: $(wc -l < \"$f\") lines\"; done",
+    "sort -t, -k3 -nr data/people.csv | head -3",
+    "awk -F, 'NR > 1 { total[$2] += $3 } END { for (t in total) print t, total[t] }' data/people.csv | sort",
+    "jq -r '.name + \"@\" + .version' package.json",
+    "cat > notes.md <<EOF\n# Notes\nversion: $(jq -r .version package.json)\nEOF\nsed -i 's/^version/Version/' notes.md && cat notes.md",
+    "find . -name '*.rs' | xargs wc -l",
+    "diff -u src/main.rs src/lib.rs; echo \"diff exit: $?\"",
+    "declare -A teams; while IFS=, read -r name team score; do teams[$team]+=\"$name \"; done < <(tail -n +2 data/people.csv); for t in \"${!teams[@]}\"; do echo \"$t: ${teams[$t]}\"; done | sort",
 ];
 
 pub async fn run(runtime: &Runtime) -> wasm_agent::Result<i32> {
     let started = Instant::now();
     runtime.preload()?;
     println!("# guest tools loaded in {:.1?}", started.elapsed());
-    let sandbox = Sandbox::builder(runtime).cwd("/").build();
+    let sandbox = Sandbox::builder(runtime).cwd("/project").build();
     for (path, contents) in FILES {
         sandbox.write_file(path, contents).await?;
     }
-    for argv in COMMANDS {
-        let shown: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
-        println!("$ {}", shown.join(" "));
-        let mut command = Command::new(argv[0]);
-        command.args(argv[1..].iter().copied()).cwd("/project");
+    for script in SCRIPTS {
+        println!("$ {}", script.replace('\n', "\n> "));
         let started = Instant::now();
-        let out = sandbox.run_command(command).await?;
+        let out = sandbox.exec(script).await?;
         let took = started.elapsed();
         print!("{}", out.stdout_lossy());
         eprint!("{}", out.stderr_lossy());
         println!("# exit {} in {:.0?}\n", out.exit_code, took);
     }
     Ok(0)
-}
-
-fn shell_quote(arg: &str) -> String {
-    if !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./,=".contains(c))
-    {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', "'\\''"))
-    }
 }
