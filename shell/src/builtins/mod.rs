@@ -4,6 +4,7 @@
 
 mod alias;
 mod bash;
+mod builtin_;
 mod cd;
 mod command;
 mod control;
@@ -19,6 +20,7 @@ mod getopts;
 mod gnu_getopt;
 mod hash;
 mod internal_getopt;
+mod kill;
 mod r#let;
 mod line_reader;
 mod mapfile;
@@ -88,6 +90,7 @@ static BUILTINS: &[Builtin] = &[
     builtin("alias", alias::alias),
     builtin("bash", bash::run),
     special("break", control::break_),
+    builtin("builtin", builtin_::run),
     builtin("cd", cd::run),
     builtin("command", command::run),
     special("continue", control::continue_),
@@ -102,6 +105,7 @@ static BUILTINS: &[Builtin] = &[
     builtin("false", trivial::false_),
     builtin("getopts", getopts::run),
     builtin("hash", hash::run),
+    builtin("kill", kill::run),
     builtin("let", r#let::run),
     builtin("local", declare::local),
     builtin("mapfile", mapfile::run),

@@ -75,12 +75,15 @@ pub(crate) enum Outcome {
 /// deadline or a limit) is an `Err`.
 pub(crate) fn run(
     sh: &mut Interp,
-    argv: Vec<String>,
+    mut argv: Vec<String>,
     launch: Launch,
 ) -> BoxFuture<'_, Exec<Outcome>> {
     // Boxed: a program may be `find`, `xargs`… starting programs again.
     Box::pin(async move {
         sh.tick().await?;
+        if let Some(program) = system_program(sh, &argv[0]).await {
+            argv[0] = program;
+        }
         let name = argv[0].clone();
         if name.contains('/') {
             let path = sh.absolute_path(&name);
@@ -122,6 +125,25 @@ pub(crate) fn run(
         }
         run_tool(sh, argv, launch).await
     })
+}
+
+/// The program a path such as `/usr/bin/grep` names when no such file
+/// exists: programs live nowhere, but scripts (and `which`) name them by
+/// the paths they have on a Linux system.
+async fn system_program(sh: &Interp, path: &str) -> Option<String> {
+    const SYSTEM_DIRS: &[&str] = &[
+        "/bin/",
+        "/usr/bin/",
+        "/usr/local/bin/",
+        "/sbin/",
+        "/usr/sbin/",
+    ];
+    let name = SYSTEM_DIRS.iter().find_map(|dir| path.strip_prefix(dir))?;
+    if name.is_empty() || name.contains('/') || sh.env.fs.symlink_metadata(path).await.is_ok() {
+        return None;
+    }
+    let known = is_shell_program(name) || sh.env.runner.lookup(name).await.is_some();
+    known.then(|| name.to_string())
 }
 
 /// Runs a command of the runner (no lookup: the caller knows it exists).

@@ -59,8 +59,9 @@ fn condition_name(code: u32) -> String {
 }
 
 /// Decodes a condition as bash's `decode_signal` does: a number from 0 to
-/// 64, or a name in any case, with or without `SIG` for signals.
-fn decode(spec: &str) -> Option<u32> {
+/// 64, or a name in any case, with or without `SIG` for signals (EXIT is
+/// 0; DEBUG, ERR and RETURN come after the signals).
+pub(crate) fn decode_signal(spec: &str) -> Option<u32> {
     let trimmed = spec.trim();
     if let Ok(number) = trimmed.parse::<i64>() {
         return (0..=i64::from(MAX_SIGNAL))
@@ -108,8 +109,9 @@ fn set(traps: &mut Traps, code: u32, action: Option<Arc<str>>) {
     }
 }
 
-/// `trap -l`: the signal table, five to a line, as bash prints it.
-fn signal_list() -> String {
+/// `trap -l`, `kill -l`: the signal table, five to a line, as bash prints
+/// it.
+pub(crate) fn signal_list() -> String {
     let mut text = String::new();
     let mut column = 0;
     for n in 1..=MAX_SIGNAL {
@@ -164,13 +166,13 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
         }
         let first = operands[0].as_str();
         let first_is_number = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
-        let (operation, conditions) = if first_is_number && decode(first).is_some() {
+        let (operation, conditions) = if first_is_number && decode_signal(first).is_some() {
             // `trap 0 INT`: a leading signal number resets every condition.
             (Operation::Revert, &operands[..])
         } else if first != "-"
             && !first.is_empty()
             && operands.len() == 1
-            && decode(first).is_some()
+            && decode_signal(first).is_some()
         {
             (Operation::Revert, &operands[..])
         } else if operands.len() == 1 {
@@ -186,7 +188,7 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
         };
         let mut status = 0;
         for spec in conditions {
-            let Some(code) = decode(spec) else {
+            let Some(code) = decode_signal(spec) else {
                 sh.builtin_error("trap", &format!("{spec}: invalid signal specification"))
                     .await;
                 status = 1;
@@ -216,7 +218,7 @@ async fn show(sh: &mut Interp, conditions: &[String]) -> Exec<Ret> {
         }
     } else {
         for spec in conditions {
-            match decode(spec) {
+            match decode_signal(spec) {
                 Some(code) => {
                     if let Some(action) = get(&sh.state.traps, code) {
                         text.push_str(&listing(code, &action));
@@ -240,18 +242,18 @@ mod tests {
 
     #[test]
     fn decodes_conditions_like_bash() {
-        assert_eq!(decode("0"), Some(0));
-        assert_eq!(decode("exit"), Some(0));
-        assert_eq!(decode("int"), Some(2));
-        assert_eq!(decode("SIGint"), Some(2));
-        assert_eq!(decode("RTMIN+1"), Some(35));
-        assert_eq!(decode("SIGRTMAX-2"), Some(62));
-        assert_eq!(decode("32"), Some(32));
-        assert_eq!(decode("65"), None);
-        assert_eq!(decode("-1"), None);
-        assert_eq!(decode("SIGEXIT"), None);
-        assert_eq!(decode("SIGDEBUG"), None);
-        assert_eq!(decode("return"), Some(RETURN));
+        assert_eq!(decode_signal("0"), Some(0));
+        assert_eq!(decode_signal("exit"), Some(0));
+        assert_eq!(decode_signal("int"), Some(2));
+        assert_eq!(decode_signal("SIGint"), Some(2));
+        assert_eq!(decode_signal("RTMIN+1"), Some(35));
+        assert_eq!(decode_signal("SIGRTMAX-2"), Some(62));
+        assert_eq!(decode_signal("32"), Some(32));
+        assert_eq!(decode_signal("65"), None);
+        assert_eq!(decode_signal("-1"), None);
+        assert_eq!(decode_signal("SIGEXIT"), None);
+        assert_eq!(decode_signal("SIGDEBUG"), None);
+        assert_eq!(decode_signal("return"), Some(RETURN));
     }
 
     #[test]

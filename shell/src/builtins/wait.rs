@@ -91,6 +91,11 @@ enum Bad {
     NoSuchJob,
 }
 
+/// The index in the job table of the job `%spec` names (`kill %1`).
+pub(crate) fn job_index(sh: &mut Interp, spec: &str) -> Option<usize> {
+    resolve(sh, spec).ok()
+}
+
 /// The index in the job table of the job `id` names.
 fn resolve(sh: &mut Interp, id: &str) -> Result<usize, Bad> {
     let jobs = sh.jobs_mut();

@@ -1257,3 +1257,147 @@ fn find_exec_errors() {
         1,
     );
 }
+
+#[test]
+fn kill_lists_and_translates_signals() {
+    check(
+        "kill -l 15; kill -l TERM; kill -l 143",
+        "TERM\n15\nTERM\n",
+        "",
+        0,
+    );
+    check(
+        "kill -l 99",
+        "",
+        "bash: line 1: kill: 99: invalid signal specification\n",
+        1,
+    );
+    let result = run_b("kill -l", "");
+    assert_eq!(result.stdout, run_b("trap -l", "").stdout);
+}
+
+#[test]
+fn kill_to_self_runs_traps_or_ends_the_shell() {
+    check(
+        "trap 'echo got' USR1; kill -USR1 $$; echo after; kill -s USR1 $$; kill -10 $$; kill -SIGUSR1 $$; kill -n 10 $BASHPID",
+        "got\nafter\ngot\ngot\ngot\ngot\n",
+        "",
+        0,
+    );
+    check(
+        "echo before; kill -TERM $$; echo never",
+        "before\n",
+        "",
+        143,
+    );
+    check(
+        "trap 'echo exit' EXIT; kill $$; echo never",
+        "exit\n",
+        "",
+        143,
+    );
+    check("trap 'echo exit' EXIT; kill -9 $$; echo never", "", "", 137);
+    check("trap '' TERM; kill $$; echo survived", "survived\n", "", 0);
+    check("kill -CHLD $$; kill -0 $$; echo alive", "alive\n", "", 0);
+}
+
+#[test]
+fn kill_stops_jobs() {
+    check("sleep 5 & kill $!; wait $!; echo $?", "143\n", "", 0);
+    check(
+        "sleep 5 & p=$!; kill -0 $p; echo $?; kill -9 $p; wait $p; echo $?",
+        "0\n137\n",
+        "",
+        0,
+    );
+    check("sleep 5 & kill %1; wait; echo done", "done\n", "", 0);
+    check(
+        "(exit 3) & p=$!; sleep 0.1; kill $p; wait $p; echo $?",
+        "3\n",
+        "",
+        0,
+    );
+}
+
+#[test]
+fn kill_errors() {
+    check(
+        "kill 99999",
+        "",
+        "bash: line 1: kill: (99999) - No such process\n",
+        1,
+    );
+    check(
+        "kill",
+        "",
+        "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n",
+        2,
+    );
+    check(
+        "kill -x 1",
+        "",
+        "bash: line 1: kill: x: invalid signal specification\n",
+        1,
+    );
+    check(
+        "kill abc",
+        "",
+        "bash: line 1: kill: abc: arguments must be process or job IDs\n",
+        1,
+    );
+    check("kill %1", "", "bash: line 1: kill: %1: no such job\n", 1);
+    check(
+        "kill -s",
+        "",
+        "bash: line 1: kill: -s: option requires an argument\n",
+        1,
+    );
+}
+
+#[test]
+fn builtin_runs_builtins_only() {
+    check("builtin; echo $?", "0\n", "", 0);
+    check("echo(){ printf fn; }; builtin echo hi", "hi\n", "", 0);
+    check(
+        "builtin cat",
+        "",
+        "bash: line 1: builtin: cat: not a shell builtin\n",
+        1,
+    );
+    check(
+        "builtin xargs",
+        "",
+        "bash: line 1: builtin: xargs: not a shell builtin\n",
+        1,
+    );
+    check("builtin exit 4; echo no", "", "", 4);
+    check(
+        "builtin -x",
+        "",
+        "bash: line 1: builtin: -x: invalid option\nbuiltin: usage: builtin [shell-builtin [arg ...]]\n",
+        2,
+    );
+}
+
+#[test]
+fn programs_by_their_system_paths() {
+    check_in("xargs /usr/bin/echo x", "a\n", "x a\n", "", 0);
+    check(
+        "env /bin/echo hi; timeout 1 /usr/bin/env -i A=1",
+        "hi\nA=1\n",
+        "",
+        0,
+    );
+    check(
+        "find /d -maxdepth 0 -exec /usr/bin/echo {} \\;",
+        "/d\n",
+        "",
+        0,
+    );
+    check(
+        "env /usr/bin/nosuch",
+        "",
+        "env: '/usr/bin/nosuch': No such file or directory\n",
+        127,
+    );
+}
