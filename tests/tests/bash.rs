@@ -20,7 +20,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use wasm_agent_tests::bash::process::{run_script, ShellCommand};
+use wasm_agent_tests::bash::process::{run_script_for, ShellCommand};
 use wasm_agent_tests::bash::{case, known, report, suite};
 use wasm_agent_tests::bash::{run_cases, KnownFailures, SuiteConfig, Verdict};
 
@@ -155,15 +155,18 @@ fn check_dev_null() {
 
 /// Fails early, with one clear message, if the CLI cannot run a script at
 /// all (not built, or built before `exec` existed) instead of failing
-/// every case alike.
+/// every case alike. The script pipes into a guest tool, so that a CLI
+/// whose compiled tools are not cached yet compiles them here, once, with
+/// time to spare, rather than in every case at once (each then timing out).
 async fn check_sandbox(shell: &ShellCommand) {
     let dir = tempfile::tempdir().expect("cannot create a temp dir");
-    let run = run_script(shell, "echo ok", dir.path(), None)
+    let warm_up = std::time::Duration::from_secs(600);
+    let run = run_script_for(shell, "echo ok | cat", dir.path(), None, warm_up)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         run.output.exit_code == 0 && run.output.stdout == b"ok\n",
-        "{shell:?} cannot run `exec -c 'echo ok'` (status {}, stdout {:?}, stderr {:?}); \
+        "{shell:?} cannot run `exec -c 'echo ok | cat'` (status {}, stdout {:?}, stderr {:?}); \
          rebuild it with `cargo build -p wasm-agent --bin wasm-agent`",
         run.output.exit_code,
         String::from_utf8_lossy(&run.output.stdout),

@@ -42,7 +42,7 @@ impl ShellCommand {
 pub struct ScriptRun {
     /// Stdout, stderr and exit status (128 + signal if killed by one).
     pub output: StepOutput,
-    /// The shell ran past [`TIMEOUT`] and was killed; `output` then holds
+    /// The shell ran past its time limit and was killed; `output` then holds
     /// nothing and exit status 124, as timeout(1) reports.
     pub timed_out: bool,
 }
@@ -55,6 +55,18 @@ pub async fn run_script(
     script: &str,
     dir: &Path,
     stdin: Option<&[u8]>,
+) -> std::io::Result<ScriptRun> {
+    run_script_for(shell, script, dir, stdin, TIMEOUT).await
+}
+
+/// [`run_script`] with another time limit than [`TIMEOUT`]: for the first
+/// run of the CLI, which may have to compile the guest tools (seconds).
+pub async fn run_script_for(
+    shell: &ShellCommand,
+    script: &str,
+    dir: &Path,
+    stdin: Option<&[u8]>,
+    limit: Duration,
 ) -> std::io::Result<ScriptRun> {
     let (program, args) = shell.argv(script);
     let mut command = tokio::process::Command::new(program);
@@ -103,7 +115,7 @@ pub async fn run_script(
         });
     }
     // Dropping the future on timeout drops the child, which kills it.
-    let Ok(output) = tokio::time::timeout(TIMEOUT, child.wait_with_output()).await else {
+    let Ok(output) = tokio::time::timeout(limit, child.wait_with_output()).await else {
         return Ok(ScriptRun {
             output: StepOutput {
                 exit_code: 124,
