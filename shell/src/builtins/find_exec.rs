@@ -122,6 +122,8 @@ struct ExecSpec {
 struct Plan {
     tool_argv: Vec<String>,
     execs: Vec<ExecSpec>,
+    /// The starting points (GNU gives each its own `-execdir … +` batch).
+    starts: Vec<String>,
 }
 
 /// True if `argv` is a find command with an exec primary (to intercept).
@@ -194,6 +196,7 @@ pub(crate) async fn run(sh: &mut Interp, argv: Vec<String>) -> Exec<i32> {
     let output = capture.take();
     let mut replay = Replay {
         execs: &plan.execs,
+        starts: &plan.starts,
         batches: vec![Batch::default(); plan.execs.len()],
         failed: false,
     };
@@ -259,7 +262,12 @@ fn plan(argv: &[String]) -> Result<Option<Plan>, String> {
     tool_argv.push("(".to_string());
     tool_argv.extend(expression);
     tool_argv.push(")".to_string());
-    Ok(Some(Plan { tool_argv, execs }))
+    let starts = argv[i..start].to_vec();
+    Ok(Some(Plan {
+        tool_argv,
+        execs,
+        starts,
+    }))
 }
 
 /// Parses the exec primary at `argv[at]`; returns it and the index after
@@ -373,6 +381,9 @@ fn marker(rest: &[u8]) -> Option<(Event<'_>, usize)> {
 #[derive(Debug, Clone, Default)]
 struct Batch {
     dir: String,
+    /// What paths must share to join the batch: their directory, or for a
+    /// starting point, itself.
+    key: String,
     paths: Vec<String>,
     bytes: usize,
 }
@@ -380,6 +391,7 @@ struct Batch {
 /// Replays the tool's output: text, commands, batches.
 struct Replay<'a> {
     execs: &'a [ExecSpec],
+    starts: &'a [String],
     batches: Vec<Batch>,
     /// A command could not run or a batch failed: find's status is 1.
     failed: bool,
@@ -434,14 +446,20 @@ impl Replay<'_> {
     async fn add(&mut self, sh: &mut Interp, index: usize, path: String) -> Exec<()> {
         let spec = &self.execs[index];
         let (dir, name) = locate(sh, spec.kind, &path);
+        let key = if spec.kind.in_dir() && self.starts.contains(&path) {
+            format!("{dir}\0{path}")
+        } else {
+            dir.clone()
+        };
         let batch = &self.batches[index];
         let fixed: usize = spec.command.iter().map(|a| a.len() + 1).sum();
         let full = fixed + batch.bytes + name.len() + 1 > BATCH_BYTES;
-        if !batch.paths.is_empty() && (full || batch.dir != dir) {
+        if !batch.paths.is_empty() && (full || batch.key != key) {
             self.flush(sh, index).await?;
         }
         let batch = &mut self.batches[index];
         batch.dir = dir;
+        batch.key = key;
         batch.bytes += name.len() + 1;
         batch.paths.push(name);
         Ok(())

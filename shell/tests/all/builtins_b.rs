@@ -1178,6 +1178,13 @@ fn find_execdir_and_ok() {
         "",
         0,
     );
+    // A starting point gets a batch of its own, as in GNU find.
+    check(
+        "cd /d; find . -maxdepth 1 -execdir echo {} +",
+        "./.\n./a.txt ./b.log ./sub\n",
+        "",
+        0,
+    );
     check_in(
         "find /d -maxdepth 1 -type f -ok echo hi {} \\;",
         "y\nn\n",
