@@ -68,25 +68,39 @@ impl KnownFailures {
 }
 
 /// Deletes the entries of `ids` from the list file at `path`, keeping
-/// every other line (comments included) as it is; returns how many lines
-/// went. For `BASH_CONFORMANCE_PRUNE=1`: cases that now pass leave the list
-/// without hand editing.
+/// every other line as it is, except the `# --- group` headers left with no
+/// entry below them; returns how many entries went. For
+/// `BASH_CONFORMANCE_PRUNE=1`: cases that now pass leave the list without
+/// hand editing.
 pub fn prune(path: &Path, ids: &[&str]) -> std::io::Result<usize> {
     let text = std::fs::read_to_string(path)?;
     let keys: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
-    let mut removed = 0;
-    let mut kept = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let key = line.split('=').next().unwrap_or_default().trim();
-        if keys.iter().any(|k| k == key) {
-            removed += 1;
-        } else {
-            kept.push_str(line);
+    let before = text.lines().count();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let key = line.split('=').next().unwrap_or_default().trim();
+            !keys.iter().any(|k| k == key)
+        })
+        .collect();
+    let removed = before - kept.len();
+    let mut out: Vec<&str> = Vec::with_capacity(kept.len());
+    for (i, line) in kept.iter().enumerate() {
+        let next = kept.get(i + 1).copied().unwrap_or_default();
+        let empty_group = line.starts_with(GROUP_HEADER) && !next.starts_with('"');
+        let double_blank = line.is_empty() && out.last().is_some_and(|l| l.is_empty());
+        if !empty_group && !double_blank {
+            out.push(line);
         }
     }
-    std::fs::write(path, kept)?;
+    let mut text = out.join("\n");
+    text.push('\n');
+    std::fs::write(path, text)?;
     Ok(removed)
 }
+
+/// How a group of entries is introduced in the list file.
+const GROUP_HEADER: &str = "# --- ";
 
 /// Where the list lives: `tests/known-failures/bash.toml` of this crate.
 pub fn known_failures_path() -> PathBuf {
@@ -112,13 +126,17 @@ mod tests {
     }
 
     #[test]
-    fn prune_deletes_only_the_named_entries() {
+    fn prune_deletes_only_the_named_entries_and_empty_groups() {
         let file = tempfile::NamedTempFile::new().unwrap();
-        let text = "# group\n\"a/x\" = \"r1\"\n\"a/xy\" = \"r2\"\n\"b/z\" = \"r3\"\n";
+        let text = "# head\n\n# --- one\n\"a/x\" = \"r1\"\n\"a/xy\" = \"r2\"\n\n\
+                    # --- two\n\"b/z\" = \"r3\"\n\n# --- three\n\"c/w\" = \"r4\"\n";
         std::fs::write(file.path(), text).unwrap();
         assert_eq!(prune(file.path(), &["a/x", "b/z"]).unwrap(), 2);
         let left = std::fs::read_to_string(file.path()).unwrap();
-        assert_eq!(left, "# group\n\"a/xy\" = \"r2\"\n");
-        assert_eq!(KnownFailures::load(file.path()).unwrap().len(), 1);
+        assert_eq!(
+            left,
+            "# head\n\n# --- one\n\"a/xy\" = \"r2\"\n\n# --- three\n\"c/w\" = \"r4\"\n"
+        );
+        assert_eq!(KnownFailures::load(file.path()).unwrap().len(), 2);
     }
 }
