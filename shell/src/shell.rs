@@ -106,7 +106,6 @@ pub struct Shell {
     runner: Arc<dyn CommandRunner>,
     limits: Limits,
     cwd: String,
-    env: Vec<(String, String)>,
     keep_state: bool,
     /// The state the last call ended with, when state is kept.
     kept: Option<State>,
@@ -179,7 +178,6 @@ impl ShellBuilder {
             runner: self.runner,
             limits: self.limits,
             cwd,
-            env: self.env,
             keep_state: self.keep_state,
             kept: None,
             base,

@@ -54,7 +54,7 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
                 return done(2);
             }
         };
-        let mut rest = args[first..].to_vec().into_iter();
+        let mut rest = args[first..].iter().cloned();
         let (source, arg0, positional, what) = if command_string.is_some() {
             let Some(script) = rest.next() else {
                 sh.builtin_error(&shell_name, "-c: option requires an argument")

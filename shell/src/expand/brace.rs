@@ -122,9 +122,7 @@ fn find_group(chars: &[char], limit: usize) -> Option<Group> {
                 _ => j = skip_token(chars, j),
             }
         }
-        let Some(close) = close else {
-            return None;
-        };
+        let close = close?;
         if !commas.is_empty() {
             let mut items = Vec::new();
             let mut from = i + 1;

@@ -167,11 +167,6 @@ impl Pattern {
         match_tokens(&self.tokens, &chars, self.nocase)
     }
 
-    /// True if the pattern is a plain string (no wildcard at all).
-    pub(crate) fn is_literal(&self) -> bool {
-        self.tokens.iter().all(|t| matches!(t, Token::Literal(_)))
-    }
-
     /// Byte lengths of the prefixes of `text` that match, shortest first.
     pub(crate) fn matching_prefixes(&self, text: &str) -> Vec<usize> {
         let chars: Vec<char> = text.chars().collect();

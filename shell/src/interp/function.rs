@@ -1,7 +1,7 @@
 //! Functions, and child shells: `bash -c`, `bash script.sh`, `./script`.
 
 use super::{BoxFuture, Env, Interp};
-use crate::error::{Exec, Flow, Interrupt};
+use crate::error::{Exec, Flow};
 use crate::parse;
 use crate::state::{Function, State, Value};
 use brush_parser::ast;
@@ -176,11 +176,5 @@ impl Interp {
             let mut child = self.child_shell(arg0, args.collect());
             Ok(Interp::run_script_source(&mut child, &source, path).await)
         })
-    }
-
-    /// Ends the shell with `status` (the `exit` builtin).
-    pub(crate) fn exit_with(&mut self, status: i32) -> Interrupt {
-        self.state.last_status = status;
-        Interrupt::Exit(status)
     }
 }

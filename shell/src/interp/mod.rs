@@ -157,13 +157,13 @@ impl Interp {
         if let Some(deadline) = self.env.deadline {
             // Checking the clock costs ~20 ns; every 64 commands is enough
             // to stop a runaway loop within microseconds of its deadline.
-            if count % 64 == 0 && Instant::now() >= deadline {
+            if count.is_multiple_of(64) && Instant::now() >= deadline {
                 let limit = deadline.saturating_duration_since(self.env.started);
                 return Err(self.fatal(124, timed_out_message(limit)).await);
             }
             // A builtin-only loop never waits for anything: let the other
             // stages of its pipeline (and other tasks) run now and then.
-            if count % 1024 == 0 {
+            if count.is_multiple_of(1024) {
                 tokio::task::yield_now().await;
             }
         }

@@ -101,7 +101,7 @@ impl Interp {
             }
             ast::IoFileRedirectTarget::Duplicate(word) => {
                 let text = self.expand_string(&word.value).await?;
-                return Ok(self.duplicate_word(fd, &text, kind).await?);
+                return self.duplicate_word(fd, &text, kind).await;
             }
             ast::IoFileRedirectTarget::Filename(word) => {
                 match self.redirect_target(&word.value).await? {

@@ -302,10 +302,9 @@ impl Interp {
         let value = match (append, existing.and_then(|v| v.value), value) {
             (true, Some(Value::Indexed(old)), Value::Indexed(new)) => {
                 let mut map = (*old).clone();
-                let mut next = map.keys().next_back().map_or(0, |k| k + 1);
-                for item in new.values() {
-                    map.insert(next, item.clone());
-                    next += 1;
+                let next = map.keys().next_back().map_or(0, |k| k + 1);
+                for (offset, item) in (0..).zip(new.values()) {
+                    map.insert(next + offset, item.clone());
                 }
                 Value::Indexed(Arc::new(map))
             }

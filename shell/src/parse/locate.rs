@@ -157,15 +157,15 @@ impl<'a> Walk<'a> {
         // A word where a command may start.
         let top = self.stack.last().copied();
         let closes = |frame: Option<Frame>| -> bool {
-            match (text.as_str(), frame) {
-                ("then", Some(Frame::IfCondition)) => true,
-                ("elif" | "else", Some(Frame::IfBody { after_else: false })) => true,
-                ("fi", Some(Frame::IfBody { .. })) => true,
-                ("do", Some(Frame::LoopCondition | Frame::ForHeader)) => true,
-                ("done", Some(Frame::LoopBody)) => true,
-                ("}", Some(Frame::Brace)) => true,
-                _ => false,
-            }
+            matches!(
+                (text.as_str(), frame),
+                ("then", Some(Frame::IfCondition))
+                    | ("elif" | "else", Some(Frame::IfBody { after_else: false }))
+                    | ("fi", Some(Frame::IfBody { .. }))
+                    | ("do", Some(Frame::LoopCondition | Frame::ForHeader))
+                    | ("done", Some(Frame::LoopBody))
+                    | ("}", Some(Frame::Brace))
+            )
         };
         if top == Some(Frame::ForHeader) {
             if text != "do" {

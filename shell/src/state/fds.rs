@@ -67,14 +67,6 @@ impl Fds {
         std::mem::replace(&mut self.slots[fd], value)
     }
 
-    /// The lowest closed descriptor at or above 10 (where bash puts `{var}>`
-    /// redirections).
-    pub fn free_from(&self, start: u32) -> u32 {
-        (start..)
-            .find(|fd| self.get(*fd).is_none())
-            .expect("descriptors are finite")
-    }
-
     /// Standard input (empty when closed or not readable).
     pub fn stdin(&self) -> Input {
         self.get(0).and_then(Fd::as_input).unwrap_or_default()

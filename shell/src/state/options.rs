@@ -72,8 +72,11 @@ impl Default for Options {
     }
 }
 
+/// Access to one boolean field of [`Options`].
+pub(crate) type OptionField = fn(&mut Options) -> &mut bool;
+
 /// The `set -o NAME` options: name, single-letter flag, field access.
-pub(crate) const SET_OPTIONS: &[(&str, Option<char>, fn(&mut Options) -> &mut bool)] = &[
+pub(crate) const SET_OPTIONS: &[(&str, Option<char>, OptionField)] = &[
     ("allexport", Some('a'), |o| &mut o.allexport),
     ("errexit", Some('e'), |o| &mut o.errexit),
     ("noclobber", Some('C'), |o| &mut o.noclobber),
@@ -86,7 +89,7 @@ pub(crate) const SET_OPTIONS: &[(&str, Option<char>, fn(&mut Options) -> &mut bo
 ];
 
 /// The `shopt` options this shell implements.
-pub(crate) const SHOPT_OPTIONS: &[(&str, fn(&mut Options) -> &mut bool)] = &[
+pub(crate) const SHOPT_OPTIONS: &[(&str, OptionField)] = &[
     ("dotglob", |o| &mut o.dotglob),
     ("expand_aliases", |o| &mut o.expand_aliases),
     ("extglob", |o| &mut o.extglob),
