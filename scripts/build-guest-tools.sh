@@ -6,8 +6,12 @@
 #
 # The build takes minutes, so its output is cached, keyed by everything that
 # goes into it: guest-tools/Cargo.lock, every file under guest-tools/ (except
-# build output), this script and its helpers, `rustc -V` and RUSTFLAGS. With
-# a cache hit the script copies one file and never starts cargo.
+# build output and Markdown), this script and its helpers, `rustc -V` and
+# RUSTFLAGS. With a cache hit the script copies one file and never starts
+# cargo. `*.md` files (READMEs, the vendored crates' WASM-AGENT.md) are left
+# out of the key because no build reads them: editing documentation must not
+# cost a rebuild. (same-file's README.md feeds a doctest only, never the
+# module.)
 #
 # Usage: scripts/build-guest-tools.sh [--force]
 #   --force   build even if the cache has the module (and refresh the cache)
@@ -60,8 +64,8 @@ command -v sha256sum >/dev/null || die "sha256sum not found (coreutils)"
 [[ -f "$GUEST/Cargo.toml" ]] || die "$GUEST/Cargo.toml is missing"
 
 # The cache key: a hash over the toolchain, the flags and every input file
-# (its path and a hash of its content). Build output, Python caches and
-# editor droppings are not inputs.
+# (its path and a hash of its content). Build output, Python caches, editor
+# droppings and Markdown documentation are not inputs.
 cache_key() {
     {
         (cd "$GUEST" && rustc -V)
@@ -70,7 +74,7 @@ cache_key() {
         (
             cd "$ROOT"
             find guest-tools \( -name target -o -name __pycache__ -o -name .git \) -prune \
-                -o -type f ! -name '*.swp' ! -name '*~' -print0 |
+                -o -type f ! -name '*.swp' ! -name '*~' ! -name '*.md' -print0 |
                 LC_ALL=C sort -z |
                 xargs -0 -r sha256sum
         )
