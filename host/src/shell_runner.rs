@@ -69,6 +69,9 @@ impl CommandRunner for SandboxRunner {
                 return Ok(124);
             }
             command.timeout(left);
+            // `timeout 5 sleep 9` prints nothing, as GNU timeout; the
+            // shell reports its own time limit itself.
+            command.quiet_timeout = true;
         }
         self.runtime
             .run(self.fs.clone(), command)

@@ -15,6 +15,9 @@ pub struct Command {
     pub(crate) stderr: Output,
     pub(crate) limits: Option<Limits>,
     pub(crate) timeout: Option<Duration>,
+    /// Stopping at the timeout prints nothing: the caller (the shell's
+    /// `timeout` builtin, or its own time limit) reports it.
+    pub(crate) quiet_timeout: bool,
 }
 
 impl Command {
@@ -31,6 +34,7 @@ impl Command {
             stderr: Output::Discard,
             limits: None,
             timeout: None,
+            quiet_timeout: false,
         }
     }
 

@@ -33,6 +33,7 @@ pub(crate) async fn run(
 ) -> Result<i32> {
     let program = command.program().to_string();
     let limits = command.effective_limits(&inner.defaults);
+    let quiet_timeout = command.quiet_timeout;
     let deadline = limits.timeout.map(|t| Instant::now() + t);
 
     let mut wasi = {
@@ -64,7 +65,7 @@ pub(crate) async fn run(
             Ok(permit) => permit,
             Err(_elapsed) => {
                 let timeout = wasmtime::Error::new(Stop::Timeout);
-                return Ok(finish_with(wasi, &program, &timeout, &limits).await);
+                return Ok(finish_with(wasi, &program, &timeout, &limits, quiet_timeout).await);
             }
         },
         None => acquire.await,
@@ -113,7 +114,7 @@ pub(crate) async fn run(
             wasi.close_all();
             0
         }
-        Err(err) => finish_with(wasi, &program, &err, &limits).await,
+        Err(err) => finish_with(wasi, &program, &err, &limits, quiet_timeout).await,
     })
 }
 
@@ -124,9 +125,11 @@ async fn finish_with(
     program: &str,
     err: &wasmtime::Error,
     limits: &super::Limits,
+    quiet_timeout: bool,
 ) -> i32 {
     let (status, note) = exit_status(program, err, limits);
-    if let Some(note) = note {
+    let quiet = quiet_timeout && status == STATUS_TIMEOUT;
+    if let Some(note) = note.filter(|_| !quiet) {
         wasi.write_note(&note).await;
     }
     wasi.close_all();

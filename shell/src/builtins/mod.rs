@@ -25,7 +25,7 @@ mod r#let;
 mod line_reader;
 mod mapfile;
 mod printf;
-mod program;
+pub(crate) mod program;
 mod pwd;
 mod read;
 mod set;

@@ -151,11 +151,15 @@ impl Interp {
     }
 
     /// Runs the EXIT trap, once, at the end of a (sub)shell.
-    pub(crate) async fn run_exit_trap(&mut self) {
-        if let Some(trap) = self.state.traps.exit.take() {
-            let status = self.state.last_status;
-            let _ = self.eval_string(&trap, "trap").await;
-            self.state.last_status = status;
+    /// Returns the status an `exit` in the trap ended the shell with.
+    pub(crate) async fn run_exit_trap(&mut self) -> Option<i32> {
+        let trap = self.state.traps.exit.take()?;
+        let status = self.state.last_status;
+        let result = self.eval_string(&trap, "trap").await;
+        self.state.last_status = status;
+        match result {
+            Err(interrupt) => Some(interrupt.status()),
+            Ok(_) => None,
         }
     }
 
@@ -166,7 +170,7 @@ impl Interp {
             Err(Interrupt::Exit(status)) | Err(Interrupt::Fatal { status, .. }) => status,
         };
         self.state.last_status = status;
-        self.run_exit_trap().await;
+        let status = self.run_exit_trap().await.unwrap_or(status);
         status & 0xff
     }
 }

@@ -384,7 +384,8 @@ impl Interp {
         {
             return None;
         }
-        let known = self.env.runner.lookup(tool).await.is_some();
+        let known = builtins::program::is_shell_program(tool)
+            || self.env.runner.lookup(tool).await.is_some();
         known.then(|| tool.to_string())
     }
 
