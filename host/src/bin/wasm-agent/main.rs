@@ -64,7 +64,10 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: a command line runs one script or tool, whose commands
+    // and pipeline stages are futures of that thread; worker threads (and
+    // their malloc arenas) would only add to the start-up time.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
