@@ -29,6 +29,10 @@ pub(crate) fn break_(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<R
     Box::pin(async move {
         let n = match loop_count(sh, "break", &argv).await {
             Ok(n) => n,
+            // Out of range (`break 0`): bash leaves every loop.
+            Err(1) if sh.state.loop_depth > 0 => {
+                return Ok((1, Flow::Break(sh.state.loop_depth)));
+            }
             Err(status) => return done(status),
         };
         if sh.state.loop_depth == 0 {
@@ -48,6 +52,10 @@ pub(crate) fn continue_(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exe
     Box::pin(async move {
         let n = match loop_count(sh, "continue", &argv).await {
             Ok(n) => n,
+            // Out of range (`continue 0`): bash leaves every loop.
+            Err(1) if sh.state.loop_depth > 0 => {
+                return Ok((1, Flow::Break(sh.state.loop_depth)));
+            }
             Err(status) => return done(status),
         };
         if sh.state.loop_depth == 0 {
@@ -87,7 +95,7 @@ pub(crate) fn return_(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<
                 "can only `return' from a function or sourced script",
             )
             .await;
-            return done(1);
+            return done(2);
         }
         match status_argument(sh, "return", &argv).await {
             Ok(status) => Ok((status, Flow::Return)),
@@ -100,8 +108,9 @@ pub(crate) fn return_(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<
 pub(crate) fn exit(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>> {
     Box::pin(async move {
         if argv.len() > 2 {
+            // bash -c exits all the same, with status 1.
             sh.builtin_error("exit", "too many arguments").await;
-            return done(1);
+            return Err(Interrupt::Exit(1));
         }
         let status = match status_argument(sh, "exit", &argv).await {
             Ok(status) | Err(status) => status,

@@ -67,6 +67,19 @@ impl Interp {
             ast::CompoundCommand::WhileClause(clause) => self.run_while(clause, true).await,
             ast::CompoundCommand::UntilClause(clause) => self.run_while(clause, false).await,
             ast::CompoundCommand::CaseClause(clause) => self.run_case(clause).await,
+            ast::CompoundCommand::Arithmetic(command)
+                if looks_like_commands(&command.expr.value) =>
+            {
+                // `( (cmd) )` written without the space: bash reads nested
+                // subshells when the text cannot be arithmetic.
+                let mut sub = self.subshell();
+                sub.state.pid = self.env.new_pid();
+                let source = format!("( {} )", command.expr.value);
+                let result = sub.eval_string(&source, "bash").await;
+                let status = sub.finish(result).await;
+                self.set_status(status);
+                Ok(Flow::Normal)
+            }
             ast::CompoundCommand::Arithmetic(command) => {
                 let status = self.arith_command(&command.expr.value).await?;
                 self.set_status(status);
@@ -324,4 +337,27 @@ impl Interp {
             }
         }
     }
+}
+
+/// True if the text of a `(( … ))` is commands rather than arithmetic: a
+/// word followed by another word with only blanks between (`exit 42`),
+/// which no arithmetic expression has.
+fn looks_like_commands(text: &str) -> bool {
+    let text = text.trim_start();
+    let word_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    if word_end == 0
+        || !text[..1]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '_')
+    {
+        return false;
+    }
+    let rest = &text[word_end..];
+    let after_blanks = rest.trim_start_matches([' ', '\t']);
+    after_blanks.len() < rest.len()
+        && after_blanks.chars().next().is_some_and(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '"' | '\'' | '$' | '/' | '.')
+        })
 }
