@@ -415,22 +415,56 @@ impl Interp {
         }
         let program = match parse::parse(script, self.state.options.extglob) {
             Ok(program) => program,
-            Err(err) => {
-                self.state.lineno = err.line as u32;
-                let prefix = match file {
-                    Some(file) => format!("{file}: line {}: ", err.line),
-                    None => format!("{}: -c: line {}: ", self.state.arg0, err.line),
-                };
-                let mut text = format!("{prefix}{}\n", err.message);
-                if let Some(line) = &err.source_line {
-                    text.push_str(&format!("{prefix}`{line}'\n"));
-                }
-                let _ = self.state.fds.stderr().write_all(text.as_bytes()).await;
-                return 2;
-            }
+            Err(err) => return self.run_until_syntax_error(script, err, file).await,
         };
         let result = self.run_program(&program).await;
         let status = self.finish(result).await;
+        self.wait_all().await;
+        status
+    }
+
+    /// A script with a syntax error: bash reads and runs one complete
+    /// command at a time, so the whole lines before the error run first;
+    /// then the error is reported and the shell exits with status 2.
+    async fn run_until_syntax_error(
+        &mut self,
+        script: &str,
+        err: parse::SyntaxError,
+        file: Option<&str>,
+    ) -> i32 {
+        /// Prefixes tried, from the longest (a bound for huge scripts).
+        const MAX_ATTEMPTS: usize = 256;
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(script.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let complete_lines = err.line.saturating_sub(1).min(line_starts.len() - 1);
+        let prefix = (1..=complete_lines)
+            .rev()
+            .take(MAX_ATTEMPTS)
+            .find_map(|lines| {
+                parse::parse(&script[..line_starts[lines]], self.state.options.extglob).ok()
+            });
+        if let Some(program) = prefix {
+            let result = self.run_program(&program).await;
+            if let Err(interrupt) = result {
+                // `exit` before the broken line: bash never reaches it.
+                let status = self.finish(Err(interrupt)).await;
+                self.wait_all().await;
+                return status;
+            }
+        }
+        self.state.lineno = err.line as u32;
+        let prefix = match file {
+            Some(file) => format!("{file}: line {}: ", err.line),
+            None => format!("{}: -c: line {}: ", self.state.arg0, err.line),
+        };
+        let mut text = format!("{prefix}{}\n", err.message);
+        if let Some(line) = &err.source_line {
+            text.push_str(&format!("{prefix}`{line}'\n"));
+        }
+        let _ = self.state.fds.stderr().write_all(text.as_bytes()).await;
+        self.state.last_status = 2;
+        let status = self.finish(Ok(crate::error::Flow::Normal)).await;
         self.wait_all().await;
         status
     }
