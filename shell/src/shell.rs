@@ -101,6 +101,11 @@ impl ExecOptions {
 }
 
 /// A bash-compatible shell over a filesystem and a command runner.
+///
+/// Cloning is cheap (shared filesystem and runner, O(1) copies of the
+/// variable tables): a clone of a configured shell is the fastest way to
+/// get another one.
+#[derive(Clone)]
 pub struct Shell {
     fs: Arc<dyn Vfs>,
     runner: Arc<dyn CommandRunner>,
@@ -173,6 +178,7 @@ impl ShellBuilder {
         for (name, value) in &self.env {
             base.insert(name, exported(value.clone()));
         }
+        base.insert("PWD", exported(cwd.clone()));
         Shell {
             fs: self.fs,
             runner: self.runner,
@@ -397,8 +403,12 @@ impl Interp {
                 self.state.cwd = dir;
             }
         }
-        let cwd = self.state.cwd.clone();
-        self.state.vars.insert("PWD", exported(cwd));
+        // Most calls start where the shell's `PWD` already says: no need
+        // to copy the shared variable table for an identical value.
+        if self.state.vars.scalar("PWD") != Some(self.state.cwd.as_str()) {
+            let cwd = self.state.cwd.clone();
+            self.state.vars.insert("PWD", exported(cwd));
+        }
     }
 
     /// Parses and runs a whole script (from `file`, or given with `-c`);
@@ -413,7 +423,7 @@ impl Interp {
             self.error_line(&message).await;
             return 2;
         }
-        let program = match parse::parse(script, self.state.options.extglob) {
+        let program = match parse::parse_cached(script, self.state.options.extglob) {
             Ok(program) => program,
             Err(err) => return self.run_until_syntax_error(script, err, file).await,
         };

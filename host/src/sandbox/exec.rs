@@ -100,7 +100,13 @@ impl Sandbox {
 
     /// A shell for one call.
     fn fresh_shell(&self) -> Shell {
-        self.new_shell(Shell::builder(self.fs()))
+        let mut shell = self
+            .shell_template
+            .get_or_init(|| self.new_shell(Shell::builder(self.fs())))
+            .clone();
+        // The filesystem may have been restored from a snapshot since.
+        shell.rebind(self.fs(), self.runner());
+        shell
     }
 
     /// Completes `builder` with this sandbox's runner, limits, working

@@ -94,6 +94,9 @@ pub struct Sandbox {
     /// With [`SandboxBuilder::keep_shell_state`]: the shell whose state
     /// carries over from one [`Sandbox::exec`] to the next.
     kept_shell: Option<tokio::sync::Mutex<wasm_agent_shell::Shell>>,
+    /// A configured shell that each fresh [`Sandbox::exec`] clones, built
+    /// at the first call.
+    shell_template: std::sync::OnceLock<wasm_agent_shell::Shell>,
 }
 
 impl Sandbox {
@@ -318,6 +321,7 @@ impl Sandbox {
             shell_limits: self.shell_limits.clone(),
             // The fork starts with a fresh shell (its state is not part of
             // the filesystem).
+            shell_template: Default::default(),
             kept_shell: self.kept_shell.as_ref().map(|_| {
                 tokio::sync::Mutex::new(
                     self.new_shell(wasm_agent_shell::Shell::builder(self.fs()).keep_state(true)),
@@ -476,6 +480,7 @@ impl SandboxBuilder {
             host_commands: Arc::new(std::mem::take(&mut self.host_commands)),
             shell_limits: self.shell_limits.clone(),
             kept_shell: None,
+            shell_template: Default::default(),
         };
         if self.keep_shell_state {
             let shell =

@@ -102,7 +102,8 @@ async fn unknown_commands_and_syntax_errors_are_reported_like_bash() {
         out.stderr_lossy(),
         "bash: -c: line 2: syntax error near unexpected token `fi'\nbash: -c: line 2: `if true; then fi'\n"
     );
-    assert_eq!(out.stdout_lossy(), "");
+    // As bash, the whole lines before the broken one ran.
+    assert_eq!(out.stdout_lossy(), "a\n");
 }
 
 #[tokio::test]

@@ -31,7 +31,7 @@ impl Interp {
             );
             return Err(self.fatal(2, message).await);
         }
-        match parse::parse(source, self.state.options.extglob) {
+        match parse::parse_cached(source, self.state.options.extglob) {
             Ok(program) => self.run_program(&program).await,
             Err(err) => {
                 let saved = self.state.lineno;

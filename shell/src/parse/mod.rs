@@ -5,6 +5,8 @@ mod locate;
 
 use brush_parser::{ast, ParseError, ParserOptions, SourcePosition};
 use locate::Located;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// A script that does not parse, with bash's message for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +42,37 @@ pub(crate) fn options(_extglob: bool) -> ParserOptions {
 /// parser recurses once per level; bash's own parser gives out near a few
 /// thousand).
 pub(crate) const MAX_NESTING: usize = 1000;
+
+/// Scripts at most this long are remembered once parsed.
+const CACHED_SCRIPT_BYTES: usize = 4096;
+/// How many parsed scripts are remembered (the cache starts over when full).
+const CACHED_SCRIPTS: usize = 256;
+
+/// Parses `source`, reusing the tree of an identical recent script: agents
+/// send the same short commands again and again, and parsing is a good
+/// part of running a builtin.
+pub(crate) fn parse_cached(source: &str, extglob: bool) -> Result<Arc<ast::Program>, SyntaxError> {
+    static CACHE: LazyLock<Mutex<HashMap<Box<str>, Arc<ast::Program>>>> =
+        LazyLock::new(Default::default);
+    if source.len() > CACHED_SCRIPT_BYTES {
+        return parse(source, extglob).map(Arc::new);
+    }
+    if let Some(program) = CACHE
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(source).cloned())
+    {
+        return Ok(program);
+    }
+    let program = Arc::new(parse(source, extglob)?);
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= CACHED_SCRIPTS {
+            cache.clear();
+        }
+        cache.insert(source.into(), program.clone());
+    }
+    Ok(program)
+}
 
 /// Parses `source` into a program.
 pub(crate) fn parse(source: &str, extglob: bool) -> Result<ast::Program, SyntaxError> {
