@@ -423,11 +423,12 @@ impl Interp {
             self.error_line(&message).await;
             return 2;
         }
-        let program = match parse::parse_cached(script, self.state.options.extglob) {
-            Ok(program) => program,
+        let parsed = match parse::parse_cached(script, self.state.options.extglob) {
+            Ok(parsed) => parsed,
             Err(err) => return self.run_until_syntax_error(script, err, file).await,
         };
-        let result = self.run_program(&program).await;
+        self.print_warnings(&parsed.warnings).await;
+        let result = self.run_program(&parsed.program).await;
         let status = self.finish(result).await;
         self.wait_all().await;
         status

@@ -32,7 +32,10 @@ impl Interp {
             return Err(self.fatal(2, message).await);
         }
         match parse::parse_cached(source, self.state.options.extglob) {
-            Ok(program) => self.run_program(&program).await,
+            Ok(parsed) => {
+                self.print_warnings(&parsed.warnings).await;
+                self.run_program(&parsed.program).await
+            }
             Err(err) => {
                 let saved = self.state.lineno;
                 self.state.lineno = err.line as u32;
@@ -148,6 +151,14 @@ impl Interp {
         self.state.last_background = Some(pid);
         self.set_status(0);
         Ok(())
+    }
+
+    /// Prints the parser's warnings (`bash: line 3: warning: here-document …`).
+    pub(crate) async fn print_warnings(&mut self, warnings: &[String]) {
+        for warning in warnings {
+            let line = format!("{}: {warning}\n", self.state.arg0);
+            let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
+        }
     }
 
     /// Runs the EXIT trap, once, at the end of a (sub)shell.

@@ -51,11 +51,10 @@ const CACHED_SCRIPTS: usize = 256;
 /// Parses `source`, reusing the tree of an identical recent script: agents
 /// send the same short commands again and again, and parsing is a good
 /// part of running a builtin.
-pub(crate) fn parse_cached(source: &str, extglob: bool) -> Result<Arc<ast::Program>, SyntaxError> {
-    static CACHE: LazyLock<Mutex<HashMap<Box<str>, Arc<ast::Program>>>> =
-        LazyLock::new(Default::default);
+pub(crate) fn parse_cached(source: &str, extglob: bool) -> Result<Arc<Parsed>, SyntaxError> {
+    static CACHE: LazyLock<Mutex<HashMap<Box<str>, Arc<Parsed>>>> = LazyLock::new(Default::default);
     if source.len() > CACHED_SCRIPT_BYTES {
-        return parse(source, extglob).map(Arc::new);
+        return parse_reporting(source, extglob).map(Arc::new);
     }
     if let Some(program) = CACHE
         .lock()
@@ -64,7 +63,7 @@ pub(crate) fn parse_cached(source: &str, extglob: bool) -> Result<Arc<ast::Progr
     {
         return Ok(program);
     }
-    let program = Arc::new(parse(source, extglob)?);
+    let program = Arc::new(parse_reporting(source, extglob)?);
     if let Ok(mut cache) = CACHE.lock() {
         if cache.len() >= CACHED_SCRIPTS {
             cache.clear();
@@ -87,12 +86,69 @@ pub(crate) fn parse(source: &str, extglob: bool) -> Result<ast::Program, SyntaxE
             source_line: None,
         });
     }
-    with_stack_for(depth, || {
-        let mut parser = brush_parser::Parser::new(source.as_bytes(), &options(extglob));
-        parser
-            .parse_program()
-            .map_err(|err| syntax_error(source, &err))
-    })
+    parse_reporting(source, extglob).map(|parsed| parsed.program)
+}
+
+/// A parsed script and the warnings bash would print while reading it.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    /// The program.
+    pub(crate) program: ast::Program,
+    /// Messages for stderr (without the `bash: ` prefix).
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Parses `source`; a here-document left open at the end of the input is
+/// closed there with a warning, as bash does.
+pub(crate) fn parse_reporting(source: &str, extglob: bool) -> Result<Parsed, SyntaxError> {
+    let depth = nesting(source);
+    let attempt = |text: &str| {
+        with_stack_for(depth, || {
+            brush_parser::Parser::new(text.as_bytes(), &options(extglob)).parse_program()
+        })
+    };
+    match attempt(source) {
+        Ok(program) => Ok(Parsed {
+            program,
+            warnings: Vec::new(),
+        }),
+        Err(ParseError::Tokenizing {
+            inner: brush_parser::TokenizerError::UnterminatedHereDocuments(tags, positions),
+            ..
+        }) => {
+            let tags: Vec<String> = tags.split(", ").map(unquote_tag).collect();
+            let mut repaired = source.to_string();
+            if !repaired.ends_with('\n') {
+                repaired.push('\n');
+            }
+            for tag in &tags {
+                repaired.push_str(tag);
+                repaired.push('\n');
+            }
+            let program = attempt(&repaired).map_err(|err| syntax_error(source, &err))?;
+            let warnings = tags
+                .iter()
+                .zip(positions.split(", "))
+                .map(|(tag, position)| {
+                    let line = position.split(',').next().unwrap_or("1");
+                    format!(
+                        "line {}: warning: here-document at line {line} delimited by end-of-file (wanted `{tag}')",
+                        source.lines().count()
+                    )
+                })
+                .collect();
+            Ok(Parsed { program, warnings })
+        }
+        Err(err) => Err(syntax_error(source, &err)),
+    }
+}
+
+/// The line that ends a here-document whose tag is `tag` as written
+/// (`'EOF'`, `"EOF"`, `\EOF` all end at `EOF`).
+fn unquote_tag(tag: &str) -> String {
+    tag.chars()
+        .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+        .collect()
 }
 
 /// Runs `f`, a parse of text nested `depth` levels deep, on a stack large
