@@ -25,6 +25,10 @@ pub struct Matcher<'a> {
     /// looking for any of these needles, bypassing the regex engine entirely.
     /// `None` as soon as a single pattern needs real regex evaluation.
     literal_searchers: Option<Vec<memmem::Finder<'static>>>,
+    /// wasm-agent: `-P` with `-w` or `-x` puts those conditions into the
+    /// regex itself (see [`PerlBounds`]), so every match the patterns find
+    /// already satisfies them and the after-the-fact checks are skipped.
+    bounds_in_pattern: bool,
 }
 
 impl<'a> Matcher<'a> {
@@ -51,6 +55,7 @@ impl<'a> Matcher<'a> {
             config,
             patterns,
             literal_searchers,
+            bounds_in_pattern: PerlBounds::of(config) != PerlBounds::None,
         })
     }
 
@@ -65,15 +70,17 @@ impl<'a> Matcher<'a> {
     pub fn match_line(&self, line: &[u8]) -> Option<Vec<(usize, usize)>> {
         let mut any_seen = false;
         let mut any_selected = false;
+        let check_bounds = !self.bounds_in_pattern;
         let positions: Vec<_> = MatchIter::new(&self.patterns, line)
             .filter(|&(start, end)| {
                 any_seen = true;
                 // Drop matches that don't span the whole line if `-x` was requested.
-                if self.config.line_regexp && !(start == 0 && end == line.len()) {
+                if check_bounds && self.config.line_regexp && !(start == 0 && end == line.len()) {
                     return false;
                 }
                 // Drop matches that aren't word matches if `-w` was requested.
-                if self.config.word_regexp && !Self::is_word_match(line, start, end) {
+                if check_bounds && self.config.word_regexp && !Self::is_word_match(line, start, end)
+                {
                     return false;
                 }
                 any_selected = true;
@@ -103,12 +110,13 @@ impl<'a> Matcher<'a> {
     /// Cheap match check that doesn't enumerate positions.
     pub fn is_match(&self, line: &[u8]) -> Option<Vec<(usize, usize)>> {
         // `-w` / `-x` need positions to filter, so we fall back to `match_line`.
-        let matched = if self.config.line_regexp || self.config.word_regexp {
-            self.match_line(line).is_some()
-        } else {
-            let raw_matched = self.patterns.iter().any(|p| p.is_match(line));
-            raw_matched != self.config.invert_match
-        };
+        let matched =
+            if !self.bounds_in_pattern && (self.config.line_regexp || self.config.word_regexp) {
+                self.match_line(line).is_some()
+            } else {
+                let raw_matched = self.patterns.iter().any(|p| p.is_match(line));
+                raw_matched != self.config.invert_match
+            };
         matched.then(Vec::new)
     }
 
@@ -217,6 +225,13 @@ impl Cursor<'_> {
             self.pending = None;
             return;
         }
+        if self.pattern.whole_line {
+            // wasm-agent: `-xP` has one candidate, the whole line.
+            self.pending = (self.offset == 0 && self.pattern.matches_whole(self.line))
+                .then_some((0, self.line.len()));
+            self.offset = self.line.len() + 1;
+            return;
+        }
         let Some((start, leftmost_end)) = self.pattern.search_leftmost(self.line, self.offset)
         else {
             self.pending = None;
@@ -266,6 +281,46 @@ struct CompiledPattern {
     /// alternative and the quantifier's own greediness decide where a match
     /// ends (`a.*?a` stops at the second `a`), not the longest extent.
     leftmost_first: bool,
+    /// wasm-agent: `-xP`: the pattern must match the whole line, with
+    /// backtracking into it until it does (see [`PerlBounds::Line`]).
+    whole_line: bool,
+}
+
+/// wasm-agent: how `-P` patterns carry `-w`/`-x`. GNU grep puts these
+/// conditions into the PCRE pattern, so PCRE backtracks until they hold:
+/// `grep -xP 'ab|abcabc'` matches the line `abcabc`, `grep -wP 'a\w*?'`
+/// matches `abc` in `abc def`. Checking the leftmost-first match
+/// afterwards, as for BRE/ERE, misses both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PerlBounds {
+    /// Not `-P`, or neither `-w` nor `-x`.
+    None,
+    /// `-wP`: the pattern is compiled as `(?<!\w)(?:PATTERN)(?!\w)`, the
+    /// text GNU grep 3.8 builds. As there, a `(?x)` comment that runs to
+    /// the end of the pattern swallows the closing parenthesis (an error).
+    Word,
+    /// `-xP` (which wins over `-w`, as in GNU): the pattern is compiled as
+    /// it is and matched at the start of the line with Oniguruma's
+    /// `ONIG_OPTION_MATCH_WHOLE_STRING`, which fails every match that ends
+    /// before the end of the line, so the matcher backtracks. This is what
+    /// GNU gets from PCRE2's `PCRE2_EXTRA_MATCH_LINE` (`^(?:PATTERN)$` in
+    /// the compiled form, not in the text): a pattern that is not valid on
+    /// its own stays an error, and `(?x)` comments work.
+    Line,
+}
+
+impl PerlBounds {
+    fn of(config: &Config) -> Self {
+        if config.regex_mode != RegexMode::Perl {
+            Self::None
+        } else if config.line_regexp {
+            Self::Line
+        } else if config.word_regexp {
+            Self::Word
+        } else {
+            Self::None
+        }
+    }
 }
 
 impl CompiledPattern {
@@ -328,8 +383,11 @@ impl CompiledPattern {
             options |= RegexOptions::REGEX_OPTION_MULTILINE;
         }
 
+        // wasm-agent: `shown` is the pattern as the user gave it, for the
+        // message, when `pattern` is the one wrapped for `-wP`.
         fn compile_with(
             pattern: &str,
+            shown: &str,
             syntax: &Syntax,
             options: RegexOptions,
         ) -> UResult<OnigRegex> {
@@ -339,14 +397,23 @@ impl CompiledPattern {
                 // echoed), so translate this code to match its diagnostic.
                 let message = match err.code {
                     ONIGERR_EMPTY_RANGE_IN_CHAR_CLASS => "Invalid range end".to_string(),
-                    _ => format!("invalid pattern \"{pattern}\": {}", err.message),
+                    _ => format!("invalid pattern \"{shown}\": {}", err.message),
                 };
                 USimpleError::new(2, message)
             })
         }
 
-        let leftmost = compile_with(pattern, &syntax, options)?;
+        let bounds = PerlBounds::of(config);
+        let word_pattern;
+        let compiled_pattern = if bounds == PerlBounds::Word {
+            word_pattern = format!("(?<!\\w)(?:{pattern})(?!\\w)");
+            &word_pattern
+        } else {
+            pattern
+        };
+        let leftmost = compile_with(compiled_pattern, pattern, &syntax, options)?;
         let longest_anchored = compile_with(
+            compiled_pattern,
             pattern,
             &syntax,
             options | RegexOptions::REGEX_OPTION_FIND_LONGEST,
@@ -355,6 +422,7 @@ impl CompiledPattern {
             leftmost,
             longest_anchored,
             leftmost_first: config.regex_mode == RegexMode::Perl,
+            whole_line: bounds == PerlBounds::Line,
         })
     }
 
@@ -376,7 +444,18 @@ impl CompiledPattern {
 
     /// True if any match exists in `line` (including zero-length).
     fn is_match(&self, line: &[u8]) -> bool {
+        if self.whole_line {
+            return self.matches_whole(line);
+        }
         self.leftmost.search(line, 0, None).is_some()
+    }
+
+    /// wasm-agent: true if the pattern matches all of `line`, trying every
+    /// way it can match from the start until one ends at the line's end.
+    fn matches_whole(&self, line: &[u8]) -> bool {
+        self.leftmost
+            .match_at_with(line, 0, None, onig_sys::ONIG_OPTION_MATCH_WHOLE_STRING)
+            .is_some()
     }
 }
 
@@ -457,6 +536,24 @@ impl OnigRegex {
     }
 
     fn match_at(&self, line: &[u8], offset: usize, region: Option<&mut Region>) -> Option<usize> {
+        self.match_at_with(
+            line,
+            offset,
+            region,
+            SearchOptions::SEARCH_OPTION_NONE.bits(),
+        )
+    }
+
+    /// `match_at` with Oniguruma search options (wasm-agent: for
+    /// `ONIG_OPTION_MATCH_WHOLE_STRING`, which the `onig` crate's
+    /// `SearchOptions` does not name).
+    fn match_at_with(
+        &self,
+        line: &[u8],
+        offset: usize,
+        region: Option<&mut Region>,
+        options: onig_sys::OnigOptionType,
+    ) -> Option<usize> {
         debug_assert!(offset <= line.len());
         // SAFETY: `offset` is bounded by `line.len()`, all byte pointers are
         // derived from `line`, and `region_ptr` preserves `onig::Region`'s
@@ -469,7 +566,7 @@ impl OnigRegex {
                 line.as_ptr().add(line.len()),
                 at,
                 region_ptr(region),
-                SearchOptions::SEARCH_OPTION_NONE.bits(),
+                options,
             )
         };
         onig_match_result(result)
@@ -626,8 +723,143 @@ fn find_bracket_subexpr_end(pattern: &[u8], start: usize, delimiter: u8) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use super::{has_confusing_bracket, plain_literal};
-    use crate::RegexMode;
+    use super::{Matcher, has_confusing_bracket, plain_literal};
+    use crate::{BinaryMode, ColorConfig, Config, DeviceMode, DirectoryMode, GlobSet, RegexMode};
+
+    /// A configuration with every option off except the matcher's.
+    fn config<'a>(patterns: &'a [&'a str], mode: RegexMode, word: bool, line: bool) -> Config<'a> {
+        Config {
+            directory_mode: DirectoryMode::Read,
+            device_mode: DeviceMode::Default,
+            follow_symlinks: false,
+            include_globs: GlobSet::new(),
+            exclude_globs: GlobSet::new(),
+            exclude_dir_globs: GlobSet::new(),
+            label: "(standard input)",
+            #[cfg(windows)]
+            strip_cr: false,
+            binary_mode: BinaryMode::Binary,
+            max_count: None,
+            before_context: 0,
+            after_context: 0,
+            has_context: false,
+            patterns,
+            regex_mode: mode,
+            ignore_case: false,
+            invert_match: false,
+            word_regexp: word,
+            line_regexp: line,
+            quiet: false,
+            count: false,
+            show_filename: false,
+            files_with_matches: false,
+            files_without_match: false,
+            only_matching: false,
+            byte_offset: false,
+            line_number: false,
+            initial_tab: false,
+            null_separator: false,
+            null_data: false,
+            line_buffered: false,
+            no_messages: false,
+            group_separator: None,
+            use_color: false,
+            color_config: ColorConfig::from_env("", ""),
+        }
+    }
+
+    /// The spans `-o` prints for `line`, or `None` if the line is not selected.
+    fn spans(
+        pattern: &str,
+        mode: RegexMode,
+        word: bool,
+        line: bool,
+        text: &str,
+    ) -> Option<Vec<(usize, usize)>> {
+        let patterns = [pattern];
+        let settings = config(&patterns, mode, word, line);
+        let matcher = Matcher::compile(&settings).unwrap_or_else(|_| panic!("{pattern:?}"));
+        let selected = matcher.is_match(text.as_bytes()).is_some();
+        let spans = matcher.match_line(text.as_bytes());
+        assert_eq!(
+            selected,
+            spans.is_some(),
+            "is_match and match_line disagree on {text:?}"
+        );
+        spans
+    }
+
+    // wasm-agent: `-xP` and `-wP` backtrack into the pattern until the
+    // line or word condition holds, as GNU grep 3.8 (PCRE2) does; these
+    // results were checked against it.
+    #[test]
+    fn perl_line_regexp_tries_every_alternative() {
+        let perl = RegexMode::Perl;
+        assert_eq!(
+            spans("ab|abcabc", perl, false, true, "abcabc"),
+            Some(vec![(0, 6)])
+        );
+        assert_eq!(spans("a.*?", perl, false, true, "abc"), Some(vec![(0, 3)]));
+        assert_eq!(spans("ab|abcabc", perl, false, true, "abcab"), None);
+        assert_eq!(spans("b", perl, false, true, "ab"), None);
+        // An empty line is matched by an empty pattern, with nothing to print.
+        assert_eq!(spans("", perl, false, true, ""), Some(vec![]));
+        // `-x` wins over `-w`.
+        assert_eq!(spans("a b|a", perl, true, true, "a b"), Some(vec![(0, 3)]));
+        // Comments in extended mode run to the end of the pattern, which
+        // only works if the pattern text is not wrapped.
+        assert_eq!(
+            spans("(?x) foo \\s bar # c", perl, false, true, "foo bar"),
+            Some(vec![(0, 7)])
+        );
+    }
+
+    #[test]
+    fn perl_word_regexp_tries_longer_matches() {
+        let perl = RegexMode::Perl;
+        assert_eq!(
+            spans("a\\w*?", perl, true, false, "abc abcd"),
+            Some(vec![(0, 3), (4, 8)])
+        );
+        assert_eq!(
+            spans("abc|abcd", perl, true, false, "abcd"),
+            Some(vec![(0, 4)])
+        );
+        assert_eq!(
+            spans("foo", perl, true, false, "xfoo foo"),
+            Some(vec![(5, 8)])
+        );
+        assert_eq!(spans("foo", perl, true, false, "xfoo foox"), None);
+        assert_eq!(spans("", perl, true, false, "foo"), None);
+    }
+
+    #[test]
+    fn perl_bounds_keep_the_pattern_as_given_in_errors() {
+        let patterns = ["a("];
+        let word = config(&patterns, RegexMode::Perl, true, false);
+        let err = Matcher::compile(&word).err().expect("an invalid pattern");
+        assert!(
+            err.to_string().starts_with("invalid pattern \"a(\""),
+            "{err}"
+        );
+        // `-x` compiles the pattern alone, so an unbalanced one stays an error.
+        let patterns = ["foo)(bar"];
+        let line = config(&patterns, RegexMode::Perl, false, true);
+        assert!(Matcher::compile(&line).is_err());
+    }
+
+    #[test]
+    fn posix_line_regexp_is_unchanged() {
+        // BRE/ERE match leftmost-longest, which finds the whole line anyway.
+        assert_eq!(
+            spans("ab|abcabc", RegexMode::Extended, false, true, "abcabc"),
+            Some(vec![(0, 6)])
+        );
+        assert_eq!(
+            spans("foo", RegexMode::Basic, true, false, "xfoo foo"),
+            Some(vec![(5, 8)])
+        );
+    }
 
     fn lit(p: &str, ic: bool, mode: RegexMode) -> Option<Vec<u8>> {
         plain_literal(p, ic, mode)
