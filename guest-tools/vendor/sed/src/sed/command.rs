@@ -41,6 +41,10 @@ pub struct ProcessingContext {
     pub unbuffered: bool,
     pub null_data: bool,
     pub uutil_extensions: bool,
+    /// wasm-agent: the platform cannot start a shell (WASI), so `e` and
+    /// `s///e` are refused when the script is compiled, before any input
+    /// is read, the way GNU sed's `--sandbox` refuses them.
+    pub no_shell: bool,
 
     // Other context
     /// Currently processed input file name (not script)

@@ -37,6 +37,11 @@ const DEFAULT_OUTPUT_WIDTH: usize = 60;
 const ERR_ADDRESS_0_USAGE: &str =
     "address 0 can only be used with ~step, a second regular expression, or a read command";
 const ERR_SANDBOX: &str = "command not allowed with --sandbox";
+// wasm-agent: where no shell can be started (see `ProcessingContext::no_shell`).
+const ERR_NO_SHELL_COMMAND: &str = "the 'e' command cannot run commands here: the sandbox's \
+     tools cannot start a shell (run the command from the shell instead)";
+const ERR_NO_SHELL_FLAG: &str = "the 'e' flag of 's' cannot run commands here: the sandbox's \
+     tools cannot start a shell (run the command from the shell instead)";
 
 const ERR_UNKNOWN_OPTION_TO_S: &str = "unknown option to 's'";
 const ERR_TRANSLITERATION_LENGTH: &str = "transliteration strings are not the same length";
@@ -884,7 +889,14 @@ fn compile_subst_command(
     let mut subst = Box::new(Substitution::default());
 
     subst.replacement = compile_replacement(lines, line, context.character_mode)?;
-    compile_subst_flags(lines, line, &mut subst, context.posix, context.sandbox)?;
+    compile_subst_flags(
+        lines,
+        line,
+        &mut subst,
+        context.posix,
+        context.sandbox,
+        context.no_shell,
+    )?;
 
     if pattern.is_empty() && (subst.ignore_case || subst.multiline) {
         return compilation_error(
@@ -976,6 +988,7 @@ pub fn compile_subst_flags(
     subst: &mut Substitution,
     posix: bool,
     sandbox: bool,
+    no_shell: bool,
 ) -> UResult<()> {
     // wasm-agent: a number and `g` may be combined (`3g`: the third match
     // and every later one), as in GNU sed; each may be given once.
@@ -1036,6 +1049,9 @@ pub fn compile_subst_flags(
                         line,
                         "the 'e' substitute flag is not allowed with --posix or --sandbox",
                     );
+                }
+                if no_shell {
+                    return compilation_error(lines, line, ERR_NO_SHELL_FLAG);
                 }
                 subst.execute = true;
                 line.advance();
@@ -1533,6 +1549,9 @@ fn compile_execute_command(
             line,
             "the 'e' command is not allowed with --posix or --sandbox",
         );
+    }
+    if context.no_shell {
+        return compilation_error(lines, line, ERR_NO_SHELL_COMMAND);
     }
 
     line.advance(); // Skip the command character.
@@ -2453,6 +2472,42 @@ mod tests {
         assert!(cmd2.next.is_none());
     }
 
+    // wasm-agent: where no shell can start, `e` and `s///e` are refused
+    // when the script is compiled, at the column GNU's --sandbox reports
+    // (the `e`), with status 1; never a panic at run time.
+    #[test]
+    fn test_compile_e_refused_without_shell() {
+        for (script, column, message) in [
+            ("e", 1, ERR_NO_SHELL_COMMAND),
+            ("1e date", 2, ERR_NO_SHELL_COMMAND),
+            ("p;e echo hi", 3, ERR_NO_SHELL_COMMAND),
+            ("s/x/y/e", 7, ERR_NO_SHELL_FLAG),
+            ("s/x/y/pe", 8, ERR_NO_SHELL_FLAG),
+        ] {
+            let scripts = vec![ScriptValue::StringVal(script.to_string())];
+            let mut opts = ProcessingContext {
+                no_shell: true,
+                ..ProcessingContext::default()
+            };
+            let err = compile(scripts, &mut opts).unwrap_err();
+            assert_eq!(err.code(), 1, "{script}");
+            assert_eq!(
+                err.to_string(),
+                format!("<script argument 1>:1:{column}: error: {message}"),
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
+    fn test_compile_e_allowed_with_shell() {
+        for script in ["e", "1e date", "s/x/y/pe"] {
+            let scripts = vec![ScriptValue::StringVal(script.to_string())];
+            let mut opts = ProcessingContext::default();
+            assert!(compile(scripts, &mut opts).is_ok(), "{script}");
+        }
+    }
+
     // compile_replacement
 
     /// Compile a regular expression replacement string in UTF-8 mode.
@@ -2671,7 +2726,7 @@ mod tests {
         let (lines, mut chars) = make_providers("g");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert_eq!(subst.occurrence, 0); // 'g' means all occurrences
     }
 
@@ -2680,7 +2735,7 @@ mod tests {
         let (lines, mut chars) = make_providers("p");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert!(subst.print_flag);
     }
 
@@ -2689,7 +2744,7 @@ mod tests {
         let (lines, mut chars) = make_providers("I");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert!(subst.ignore_case);
     }
 
@@ -2698,7 +2753,7 @@ mod tests {
         let (lines, mut chars) = make_providers("i");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert!(subst.ignore_case);
     }
 
@@ -2707,7 +2762,7 @@ mod tests {
         let (lines, mut chars) = make_providers("M");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert!(subst.multiline);
     }
 
@@ -2716,7 +2771,7 @@ mod tests {
         let (lines, mut chars) = make_providers("m");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert!(subst.multiline);
     }
 
@@ -2725,7 +2780,7 @@ mod tests {
         let (lines, mut chars) = make_providers("3");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert_eq!(subst.occurrence, 3);
     }
 
@@ -2736,7 +2791,7 @@ mod tests {
             let (lines, mut chars) = make_providers(flags);
             let mut subst = Substitution::default();
 
-            compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+            compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
             assert_eq!((subst.occurrence, subst.global), (3, true), "{flags}");
         }
     }
@@ -2746,7 +2801,7 @@ mod tests {
         let (lines, mut chars) = make_providers("1g");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert_eq!((subst.occurrence, subst.global), (0, false));
     }
 
@@ -2760,8 +2815,8 @@ mod tests {
             let (lines, mut chars) = make_providers(flags);
             let mut subst = Substitution::default();
 
-            let err =
-                compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap_err();
+            let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false)
+                .unwrap_err();
             assert!(err.to_string().contains(message), "{flags}: {err}");
         }
     }
@@ -2771,7 +2826,8 @@ mod tests {
         let (lines, mut chars) = make_providers("w ");
         let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap_err();
+        let err =
+            compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap_err();
         assert!(err.to_string().contains("missing file path"));
     }
 
@@ -2782,7 +2838,7 @@ mod tests {
         let (lines, mut chars) = make_providers(&format!("w {}", out.display()));
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert_eq!(
             subst.write_file.as_ref().map(|w| w.borrow().path.clone()),
             Some(out)
@@ -2794,7 +2850,8 @@ mod tests {
         let (lines, mut chars) = make_providers("w out.txt");
         let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, true).unwrap_err();
+        let err =
+            compile_subst_flags(&lines, &mut chars, &mut subst, false, true, false).unwrap_err();
         assert!(err.to_string().contains(ERR_SANDBOX));
     }
 
@@ -2803,7 +2860,7 @@ mod tests {
         let (lines, mut chars) = make_providers("e");
         let mut subst = Substitution::default();
 
-        compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap();
+        compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap();
         assert!(subst.execute);
     }
 
@@ -2812,7 +2869,8 @@ mod tests {
         let (lines, mut chars) = make_providers("e");
         let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, true, false).unwrap_err();
+        let err =
+            compile_subst_flags(&lines, &mut chars, &mut subst, true, false, false).unwrap_err();
         assert!(
             err.to_string()
                 .contains("not allowed with --posix or --sandbox")
@@ -2824,7 +2882,8 @@ mod tests {
         let (lines, mut chars) = make_providers("e");
         let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, true).unwrap_err();
+        let err =
+            compile_subst_flags(&lines, &mut chars, &mut subst, false, true, false).unwrap_err();
         assert!(
             err.to_string()
                 .contains("not allowed with --posix or --sandbox")
@@ -2836,7 +2895,8 @@ mod tests {
         let (lines, mut chars) = make_providers("z");
         let mut subst = Substitution::default();
 
-        let err = compile_subst_flags(&lines, &mut chars, &mut subst, false, false).unwrap_err();
+        let err =
+            compile_subst_flags(&lines, &mut chars, &mut subst, false, false, false).unwrap_err();
         assert!(err.to_string().contains("invalid substitute flag"));
     }
 

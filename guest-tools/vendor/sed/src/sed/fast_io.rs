@@ -2024,6 +2024,7 @@ mod tests {
             #[cfg(unix)]
             mmap_chunk: None,
             pending_newline: false,
+            delimiter: b'\n',
             low_level_flushes: 0,
         };
         (buf, file)

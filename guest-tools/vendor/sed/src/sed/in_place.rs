@@ -179,11 +179,30 @@ impl InPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use assert_fs::TempDir;
-    use assert_fs::fixture::PathChild;
     use std::fs;
     use std::io::{Read, Write};
     use std::path::Path;
+    use tempfile::TempDir;
+
+    /// wasm-agent: stands in for assert_fs's `PathChild`; assert_fs is a
+    /// dev-dependency that the vendored copy does not have.
+    trait PathChild {
+        fn child(&self, name: &str) -> ChildPath;
+    }
+
+    struct ChildPath(std::path::PathBuf);
+
+    impl ChildPath {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl PathChild for TempDir {
+        fn child(&self, name: &str) -> ChildPath {
+            ChildPath(self.path().join(name))
+        }
+    }
 
     fn minimal_context() -> ProcessingContext {
         ProcessingContext {

@@ -373,6 +373,7 @@ fn build_context(matches: &ArgMatches) -> UResult<ProcessingContext> {
         unbuffered: matches.get_flag("unbuffered"),
         null_data: matches.get_flag("null-data"),
         uutil_extensions: matches.get_flag("uutil-extensions"),
+        no_shell: !cfg!(any(unix, windows)),
 
         // Environment
         character_mode: character_mode_for_locale(&locale)?,

@@ -221,10 +221,15 @@ fn shell_command(cmd: &OsStr) -> std::process::Command {
     c
 }
 
-// Fallback if the target OS is neither Windows nor UNIX-like
+// Fallback if the target OS is neither Windows nor UNIX-like.
+// wasm-agent: such a platform (WASI) has no shell, and the compiler refuses
+// `e` there (`ProcessingContext::no_shell`). Should a command get here
+// anyway, spawning it fails with an error message rather than a panic.
 #[cfg(not(any(unix, windows)))]
-fn shell_command(_cmd: &OsStr) -> std::process::Command {
-    unimplemented!("the 'e' substitute flag requires a platform shell (/bin/sh or cmd.exe)");
+fn shell_command(cmd: &OsStr) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c").arg(cmd);
+    c
 }
 
 /// Run the given command bytes in a shell, returning its raw standard
