@@ -4,6 +4,7 @@
 // file that was distributed with this source code.
 
 pub mod base_common;
+mod decode_tail;
 
 use clap::Command;
 use uucore::{encoding::Format, error::UResult, translate};

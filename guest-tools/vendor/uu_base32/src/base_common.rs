@@ -5,6 +5,7 @@
 
 // spell-checker:ignore hexupper lsbf msbf unpadded nopad aGVsbG8sIHdvcmxkIQ
 
+use crate::decode_tail::PartialGroup;
 use clap::{Arg, ArgAction, Command};
 use std::ffi::OsString;
 use std::fs::File;
@@ -193,6 +194,7 @@ pub fn handle_input<R: BufRead>(input: &mut R, format: Format, config: Config) -
             &mut stdout_lock,
             supports_fast_decode_and_encode_ref,
             config.ignore_garbage,
+            PartialGroup::for_format(format),
         ),
         (_, false) => fast_encode::fast_encode_stream(
             input,
@@ -623,6 +625,9 @@ pub mod fast_encode {
 }
 
 pub mod fast_decode {
+    use crate::decode_tail::{
+        PartialGroup, count_following, count_non_newline, decode_groups, tail_bytes,
+    };
     use std::io::{self, BufRead, Write};
     use uucore::{
         encoding::SupportsFastDecodeAndEncode,
@@ -646,8 +651,23 @@ pub mod fast_decode {
         read_buffer_filtered: &[u8],
         decoded_buffer: &mut Vec<u8>,
     ) -> UResult<()> {
-        supports_fast_decode_and_encode.decode_into_vec(read_buffer_filtered, decoded_buffer)?;
-        Ok(())
+        let start = decoded_buffer.len();
+        let result =
+            supports_fast_decode_and_encode.decode_into_vec(read_buffer_filtered, decoded_buffer);
+        if result.is_ok() || supports_fast_decode_and_encode.valid_decoding_multiple() == 1 {
+            return result;
+        }
+        // wasm-agent: the decoder rejects the chunk as a whole (misplaced
+        // `=`, unused bits set, a z85 group out of range, ...) and may
+        // leave junk behind. Decode it a group at a time as GNU does: the
+        // groups before the bad one, and what GNU takes from that one,
+        // stay in `decoded_buffer` for `fast_decode_stream` to write.
+        decoded_buffer.truncate(start);
+        decode_groups(
+            supports_fast_decode_and_encode,
+            read_buffer_filtered,
+            decoded_buffer,
+        )
     }
 
     fn write_to_output(decoded_buffer: &mut Vec<u8>, output: &mut dyn Write) -> io::Result<()> {
@@ -690,14 +710,16 @@ pub mod fast_decode {
 
         Ok(())
     }
-    /// wasm-agent: GNU base64/base32/basenc output everything the input
-    /// encodes up to its first invalid byte before failing: the complete
-    /// groups, then as many whole bytes as the valid characters of the last,
-    /// incomplete group hold (`QUJ*` gives `AB`). `buffer` holds the valid
-    /// characters not decoded yet.
-    fn flush_before_invalid(
+    /// wasm-agent: the end of decoding that is not a clean end of input.
+    /// Writes what GNU coreutils 9.1 writes before it reports
+    /// `invalid input`: the complete groups in `buffer` (the valid
+    /// characters not decoded yet), then, if `decode_tail` allows, the bytes
+    /// that the characters of the incomplete group after them determine
+    /// (see `crate::decode_tail`).
+    fn fail_after_flush(
         buffer: &[u8],
         codec: &dyn SupportsFastDecodeAndEncode,
+        decode_tail: bool,
         decoded_buffer: &mut Vec<u8>,
         output: &mut dyn Write,
     ) -> UResult<()> {
@@ -706,27 +728,11 @@ pub mod fast_decode {
         if whole > 0 {
             decode_in_chunks_to_buffer(codec, &buffer[..whole], decoded_buffer)?;
         }
-        let rest = &buffer[whole..];
-        // Bits per character, for the encodings that have a fixed number.
-        let group_bits = codec.unpadded_multiple() * 8;
-        let filler = codec.alphabet().iter().copied().find(|&b| b != b'=');
-        if let Some(filler) = filler
-            && !rest.is_empty()
-            && group_bits % multiple == 0
-            && !rest.contains(&b'=')
-        {
-            let keep = rest.len() * (group_bits / multiple) / 8;
-            // Completing the group with any valid character leaves the
-            // bytes that the valid characters alone determine unchanged.
-            let mut group = rest.to_vec();
-            group.resize(multiple, filler);
-            let mut bytes = Vec::new();
-            if keep > 0 && codec.decode_into_vec(&group, &mut bytes).is_ok() {
-                decoded_buffer.extend_from_slice(&bytes[..keep.min(bytes.len())]);
-            }
+        if decode_tail {
+            decoded_buffer.extend(tail_bytes(codec, &buffer[whole..]));
         }
         write_to_output(decoded_buffer, output)?;
-        Ok(())
+        Err(USimpleError::new(1, "error: invalid input"))
     }
     // End of helper functions
 
@@ -823,11 +829,44 @@ pub mod fast_decode {
         Ok(())
     }
 
+    /// Decodes `input` to `output` as it streams in.
+    ///
+    /// wasm-agent: `partial` says what GNU makes of an incomplete group
+    /// before an invalid byte or at the end of the input; either is an error.
+    /// Whatever was decoded before an error is written before it is
+    /// returned, as GNU does.
     pub fn fast_decode_stream(
         input: &mut dyn BufRead,
         output: &mut dyn Write,
         supports_fast_decode_and_encode: &dyn SupportsFastDecodeAndEncode,
         ignore_garbage: bool,
+        partial: PartialGroup,
+    ) -> UResult<()> {
+        let mut decoded_buffer = Vec::new();
+        let result = decode_stream(
+            input,
+            output,
+            supports_fast_decode_and_encode,
+            ignore_garbage,
+            partial,
+            &mut decoded_buffer,
+        );
+        if result.is_err() {
+            // The write error, if any, would hide the decoding error.
+            let _ = output.write_all(&decoded_buffer);
+        }
+        result
+    }
+
+    /// The body of [`fast_decode_stream`]; `decoded_buffer` holds the bytes
+    /// decoded and not written yet.
+    fn decode_stream(
+        input: &mut dyn BufRead,
+        output: &mut dyn Write,
+        supports_fast_decode_and_encode: &dyn SupportsFastDecodeAndEncode,
+        ignore_garbage: bool,
+        partial: PartialGroup,
+        decoded_buffer: &mut Vec<u8>,
     ) -> UResult<()> {
         const DECODE_IN_CHUNKS_OF_SIZE_MULTIPLE: usize = 1_024;
 
@@ -842,14 +881,15 @@ pub mod fast_decode {
         let supports_partial_decode = supports_fast_decode_and_encode.supports_partial_decode();
 
         let mut buffer = Vec::with_capacity(decode_in_chunks_of_size);
-        let mut decoded_buffer = Vec::<u8>::new();
 
         while let read_buffer = input
             .fill_buf()
             .map_err(|e| USimpleError::new(1, super::format_read_error(&e)))?
             && let read_len @ 1.. = read_buffer.len()
         {
-            for &byte in read_buffer {
+            // wasm-agent: where an invalid byte stops decoding.
+            let mut invalid_at = None;
+            for (index, &byte) in read_buffer.iter().enumerate() {
                 if byte == b'\n' || byte == b'\r' {
                     continue;
                 }
@@ -859,14 +899,8 @@ pub mod fast_decode {
                 } else if ignore_garbage {
                     continue;
                 } else {
-                    // wasm-agent: write what precedes the bad byte, as GNU does.
-                    flush_before_invalid(
-                        &buffer,
-                        supports_fast_decode_and_encode,
-                        &mut decoded_buffer,
-                        output,
-                    )?;
-                    return Err(USimpleError::new(1, "error: invalid input"));
+                    invalid_at = Some(index);
+                    break;
                 }
 
                 if supports_partial_decode {
@@ -875,51 +909,55 @@ pub mod fast_decode {
                         decode_in_chunks_of_size,
                         valid_multiple,
                         supports_fast_decode_and_encode,
-                        &mut decoded_buffer,
+                        decoded_buffer,
                         output,
                     )?;
                 } else if buffer.len() == decode_in_chunks_of_size {
                     decode_in_chunks_to_buffer(
                         supports_fast_decode_and_encode,
                         &buffer,
-                        &mut decoded_buffer,
+                        decoded_buffer,
                     )?;
-                    write_to_output(&mut decoded_buffer, output)?;
+                    write_to_output(decoded_buffer, output)?;
                     buffer.clear();
                 }
+            }
+
+            if let Some(index) = invalid_at {
+                // wasm-agent: GNU may read on to fill the invalid byte's
+                // group before it decides what to write (base32).
+                let wanted = partial.lookahead(buffer.len() % valid_multiple, valid_multiple);
+                let seen = count_non_newline(&read_buffer[index + 1..], wanted);
+                input.consume(read_len);
+                let following = count_following(input, seen, wanted)
+                    .map_err(|e| USimpleError::new(1, super::format_read_error(&e)))?;
+                return fail_after_flush(
+                    &buffer,
+                    supports_fast_decode_and_encode,
+                    partial.decodes_before_invalid(following, wanted),
+                    decoded_buffer,
+                    output,
+                );
             }
 
             input.consume(read_len);
         }
 
-        if supports_partial_decode {
-            flush_ready_chunks(
-                &mut buffer,
-                decode_in_chunks_of_size,
-                valid_multiple,
+        // wasm-agent: an incomplete last group is an error, as in GNU (no
+        // `=` padding is assumed); the complete groups before it are
+        // written first.
+        if buffer.len() % valid_multiple != 0 {
+            return fail_after_flush(
+                &buffer,
                 supports_fast_decode_and_encode,
-                &mut decoded_buffer,
+                partial.decodes_at_end(),
+                decoded_buffer,
                 output,
-            )?;
+            );
         }
-
         if !buffer.is_empty() {
-            let mut owned_chunk: Option<Vec<u8>> = None;
-            let mut had_invalid_tail = false;
-
-            if let Some(pad_result) = supports_fast_decode_and_encode.pad_remainder(&buffer) {
-                had_invalid_tail = pad_result.had_invalid_tail;
-                owned_chunk = Some(pad_result.chunk);
-            }
-
-            let final_chunk = owned_chunk.as_deref().unwrap_or(&buffer);
-
-            supports_fast_decode_and_encode.decode_into_vec(final_chunk, &mut decoded_buffer)?;
-            write_to_output(&mut decoded_buffer, output)?;
-
-            if had_invalid_tail {
-                return Err(USimpleError::new(1, "error: invalid input"));
-            }
+            decode_in_chunks_to_buffer(supports_fast_decode_and_encode, &buffer, decoded_buffer)?;
+            write_to_output(decoded_buffer, output)?;
         }
 
         Ok(())
