@@ -171,6 +171,27 @@ fn join_parts(parts: &[Part], separator: &str) -> String {
     out
 }
 
+/// The command inside `` `…` ``: a backslash keeps its quoting meaning
+/// only before `$`, `` ` `` and `\` (and `"` inside double quotes), where
+/// it is removed.
+fn unescape_backquoted(command: &str, in_quotes: bool) -> String {
+    let mut out = String::with_capacity(command.len());
+    let mut chars = command.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(&next) = chars.peek() {
+                if matches!(next, '$' | '`' | '\\') || (in_quotes && next == '"') {
+                    out.push(next);
+                    chars.next();
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// True if expanding `word` cannot change it: no quoting, expansion,
 /// brace, tilde or pattern character (most words of most commands).
 fn is_literal(word: &str) -> bool {
@@ -285,9 +306,10 @@ impl Interp {
         in_quotes: bool,
     ) -> BoxFuture<'a, Exec<Vec<Part>>> {
         Box::pin(async move {
-            let extglob = self.state.options.extglob;
+            let mut options = parse::options(self.state.options.extglob);
+            options.tilde_expansion_after_colon = self.in_assignment;
             let pieces = match parse::with_stack_for(parse::nesting(word), || {
-                brush_parser::word::parse(word, &parse::options(extglob))
+                brush_parser::word::parse(word, &options)
             }) {
                 Ok(pieces) => pieces,
                 Err(_) => {
@@ -349,9 +371,13 @@ impl Interp {
                     WordPiece::ParameterExpansion(expr) => {
                         self.expand_parameter(expr, in_quotes, parts).await?;
                     }
-                    WordPiece::CommandSubstitution(command)
-                    | WordPiece::BackquotedCommandSubstitution(command) => {
+                    WordPiece::CommandSubstitution(command) => {
                         let output = self.command_substitution(command).await?;
+                        parts.push(Part::expanded(output, in_quotes));
+                    }
+                    WordPiece::BackquotedCommandSubstitution(command) => {
+                        let command = unescape_backquoted(command, in_quotes);
+                        let output = self.command_substitution(&command).await?;
                         parts.push(Part::expanded(output, in_quotes));
                     }
                     WordPiece::ArithmeticExpression(expr) => {

@@ -110,6 +110,9 @@ pub(crate) struct Interp {
     pub(crate) env: Arc<Env>,
     /// Its background jobs, for `wait` (a subshell starts with none).
     pub(crate) jobs: Vec<Job>,
+    /// Expanding an assignment's value: `~` after a `:` is expanded too
+    /// (`PATH=~/bin:~/.local/bin`).
+    pub(crate) in_assignment: bool,
 }
 
 impl Interp {
@@ -119,6 +122,7 @@ impl Interp {
             state,
             env,
             jobs: Vec::new(),
+            in_assignment: false,
         }
     }
 
@@ -131,6 +135,7 @@ impl Interp {
             state,
             env: self.env.clone(),
             jobs: Vec::new(),
+            in_assignment: false,
         }
     }
 

@@ -165,6 +165,7 @@ impl Interp {
     /// `x=1 y=2` with no command: assignments stay in the shell;
     /// redirections are performed (creating files) and undone.
     async fn run_assignments_only(&mut self, parts: &Parts<'_>, substitutions: u64) -> Exec {
+        self.state.last_arg.clear();
         for assignment in &parts.assignments {
             if !self.assign(assignment).await? {
                 return Ok(Flow::Normal);
@@ -237,7 +238,10 @@ impl Interp {
     /// The value of `x=value`: expanded without splitting or globbing,
     /// with tildes after `=` and `:` expanded.
     async fn expand_assignment_value(&mut self, word: &str) -> Exec<String> {
-        self.expand_string(word).await
+        self.in_assignment = true;
+        let value = self.expand_string(word).await;
+        self.in_assignment = false;
+        value
     }
 
     /// The value of `name=(…)`: an indexed array, or an associative one if
@@ -331,6 +335,7 @@ impl Interp {
                 }
             }
         }
+        self.state.last_arg = argv.last().cloned().unwrap_or_default();
         let result = self.dispatch(argv, &env_assignments).await;
         for (var, saved) in saved_vars.into_iter().rev() {
             match saved {

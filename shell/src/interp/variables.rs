@@ -58,6 +58,7 @@ impl Interp {
             "LINENO" => self.state.lineno.to_string(),
             "SECONDS" => self.env.started.elapsed().as_secs().to_string(),
             "BASHPID" => self.state.pid.to_string(),
+            "_" => self.state.last_arg.clone(),
             "EPOCHSECONDS" => std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())

@@ -59,6 +59,8 @@ pub struct State {
     pub traps: Traps,
     /// `$?`.
     pub last_status: i32,
+    /// `$_`: the last argument of the previous simple command.
+    pub last_arg: String,
     /// Command substitutions run so far (an assignment-only command takes
     /// the status of its last one).
     pub substitutions: u64,
@@ -106,6 +108,7 @@ impl State {
             dir_stack: Vec::new(),
             traps: Traps::default(),
             last_status: 0,
+            last_arg: "bash".into(),
             substitutions: 0,
             pipestatus: vec![0],
             fds,
