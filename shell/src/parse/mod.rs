@@ -75,17 +75,6 @@ pub(crate) fn parse_cached(source: &str, extglob: bool) -> Result<Arc<Parsed>, S
 
 /// Parses `source` into a program.
 pub(crate) fn parse(source: &str, extglob: bool) -> Result<ast::Program, SyntaxError> {
-    let depth = nesting(source);
-    if depth > MAX_NESTING {
-        return Err(SyntaxError {
-            line: 1,
-            message: format!(
-                "script nested {depth} levels deep (parentheses, braces, substitutions); \
-                 the limit is {MAX_NESTING}"
-            ),
-            source_line: None,
-        });
-    }
     parse_reporting(source, extglob).map(|parsed| parsed.program)
 }
 
@@ -102,6 +91,17 @@ pub(crate) struct Parsed {
 /// closed there with a warning, as bash does.
 pub(crate) fn parse_reporting(source: &str, extglob: bool) -> Result<Parsed, SyntaxError> {
     let depth = nesting(source);
+    if depth > MAX_NESTING {
+        return Err(SyntaxError {
+            line: 1,
+            message: format!(
+                "script nested {depth} levels deep (parentheses, braces, substitutions); \
+                 the limit is {MAX_NESTING}"
+            ),
+            source_line: None,
+        });
+    }
+
     let attempt = |text: &str| {
         with_stack_for(depth, || {
             brush_parser::Parser::new(text.as_bytes(), &options(extglob)).parse_program()
