@@ -408,12 +408,31 @@ fn tac(filenames: &[OsString], before: bool, regex: bool, separator: &OsStr) -> 
 }
 
 enum StdinData {
+    #[cfg_attr(
+        target_os = "wasi",
+        allow(dead_code, reason = "wasm-agent: WASI reads stdin into memory, never maps it")
+    )]
     Mmap(Mmap),
     Vec(Vec<u8>),
 }
 
+/// Read stdin into memory (wasm-agent change).
+///
+/// WASI has no `mmap`, and `std::env::temp_dir()`, which `tempfile` consults
+/// when `TMPDIR` is unset, panics there ("no filesystem on wasm"), so the
+/// spooling below would crash the guest. A sandbox's stdin is a pipe or a
+/// file of the virtual filesystem; holding it whole is what the file path
+/// above does too.
+#[cfg(target_os = "wasi")]
+fn buffer_stdin() -> std::io::Result<StdinData> {
+    let mut buf = Vec::new();
+    stdin().read_to_end(&mut buf)?;
+    Ok(StdinData::Vec(buf))
+}
+
 /// Copy stdin to a temp file, then memory-map it.
 /// Falls back to reading directly into memory if temp file creation fails.
+#[cfg(not(target_os = "wasi"))]
 fn buffer_stdin() -> std::io::Result<StdinData> {
     // Try to create a temp file (respects TMPDIR)
     let Ok(mut tmp) = tempfile::tempfile() else {
