@@ -171,6 +171,24 @@ fn join_parts(parts: &[Part], separator: &str) -> String {
     out
 }
 
+/// The word parser leaves a `${…}` it cannot read as the texts `$` and
+/// `{…}`: bash's "bad substitution", with its message.
+fn bad_substitution(text: &str, next: Option<&WordPieceWithSource>) -> Option<String> {
+    if !text.ends_with('$') {
+        return None;
+    }
+    let Some(WordPieceWithSource {
+        piece: WordPiece::Text(next),
+        ..
+    }) = next
+    else {
+        return None;
+    };
+    let inner = next.strip_prefix('{')?;
+    let end = inner.find('}').map_or(inner.len(), |i| i + 1);
+    Some(format!("${{{}: bad substitution", &inner[..end]))
+}
+
 /// The command inside `` `…` ``: a backslash keeps its quoting meaning
 /// only before `$`, `` ` `` and `\` (and `"` inside double quotes), where
 /// it is removed.
@@ -330,13 +348,18 @@ impl Interp {
         parts: &'a mut Vec<Part>,
     ) -> BoxFuture<'a, Exec<()>> {
         Box::pin(async move {
-            for piece in pieces {
+            for (index, piece) in pieces.iter().enumerate() {
                 match &piece.piece {
-                    WordPiece::Text(text) => parts.push(if in_quotes {
-                        Part::quoted(text.clone())
-                    } else {
-                        Part::literal(text.clone())
-                    }),
+                    WordPiece::Text(text) => {
+                        if let Some(message) = bad_substitution(text, pieces.get(index + 1)) {
+                            return Err(self.fatal(1, message).await);
+                        }
+                        parts.push(if in_quotes {
+                            Part::quoted(text.clone())
+                        } else {
+                            Part::literal(text.clone())
+                        })
+                    }
                     WordPiece::SingleQuotedText(text) => parts.push(Part::quoted(text.clone())),
                     WordPiece::AnsiCQuotedText(text) => {
                         parts.push(Part::quoted(text::ansi_c(text)))
