@@ -43,10 +43,27 @@ fn main() {
     let sandbox = Sandbox::new(&runtime);
     rt.block_on(sandbox.write_file("/small.txt", "hello, world\n"))
         .unwrap();
+    // What a fresh process pays before its first command: engine, pooling
+    // allocator (the CLI's 16 slots) and linker.
+    let runtime_build = median(21, || {
+        let start = Instant::now();
+        let built = Runtime::builder()
+            .max_concurrent_commands(16)
+            .build()
+            .unwrap();
+        let took = start.elapsed();
+        drop(built);
+        took
+    });
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
     let ns = |d: Duration| format!("{:.0} ns", d.as_secs_f64() * 1e9);
 
+    rows.push((
+        "build a runtime (engine, 16-slot pool, linker; median)".into(),
+        format!("{:.2} ms", runtime_build.as_secs_f64() * 1e3),
+        "".into(),
+    ));
     rows.push((
         "load tools module (warm cache)".into(),
         format!("{:.1} ms", load.as_secs_f64() * 1e3),
