@@ -323,6 +323,30 @@ impl PerlBounds {
     }
 }
 
+/// wasm-agent: gives BRE and ERE the backslash escapes of GNU regex, no
+/// more and no fewer. GNU grep 3.8 knows `\s` `\S` `\w` `\W` (and the
+/// anchors `\b` `\B` `\<` `\>` `` \` `` `\'`) in both dialects; agents
+/// write `grep '^\s*//'` all the time. Oniguruma's grep syntax (BRE) lacks
+/// `\s`/`\S`, so it read them as the letters `s`/`S`. Its GNU-regex syntax
+/// (ERE) has Perl's `\d` `\D` `\A` `\Z` `\z` `\G` besides, which GNU
+/// reads as the plain letters (`grep -E '\d'` matches `d`), and it lets a
+/// backslash escape inside brackets, where POSIX and GNU take it literally
+/// (`[\s]` is a backslash or an `s`, `[\n]` a backslash or an `n`).
+fn gnu_posix_escapes(syntax: &mut Syntax) {
+    syntax.enable_operators(
+        SyntaxOperator::SYNTAX_OPERATOR_ESC_W_WORD
+            | SyntaxOperator::SYNTAX_OPERATOR_ESC_S_WHITE_SPACE
+            | SyntaxOperator::SYNTAX_OPERATOR_ESC_B_WORD_BOUND
+            | SyntaxOperator::SYNTAX_OPERATOR_ESC_LTGT_WORD_BEGIN_END,
+    );
+    syntax.disable_operators(
+        SyntaxOperator::SYNTAX_OPERATOR_ESC_D_DIGIT
+            | SyntaxOperator::SYNTAX_OPERATOR_ESC_AZ_BUF_ANCHOR
+            | SyntaxOperator::SYNTAX_OPERATOR_ESC_CAPITAL_G_BEGIN_ANCHOR,
+    );
+    syntax.disable_behavior(SyntaxBehavior::SYNTAX_BEHAVIOR_BACKSLASH_ESCAPE_IN_CC);
+}
+
 impl CompiledPattern {
     fn compile(pattern: &str, config: &Config) -> UResult<Self> {
         let mut syntax = *match config.regex_mode {
@@ -338,6 +362,7 @@ impl CompiledPattern {
         if matches!(config.regex_mode, RegexMode::Basic | RegexMode::Extended) {
             // GNU grep supports \` and \' as buffer anchors in BRE and ERE.
             syntax.enable_operators(SyntaxOperator::SYNTAX_OPERATOR_ESC_GNU_BUF_ANCHOR);
+            gnu_posix_escapes(&mut syntax);
         }
 
         if matches!(config.regex_mode, RegexMode::Basic | RegexMode::Extended)
@@ -858,6 +883,69 @@ mod tests {
         assert_eq!(
             spans("foo", RegexMode::Basic, true, false, "xfoo foo"),
             Some(vec![(5, 8)])
+        );
+    }
+
+    // wasm-agent: GNU regex escapes in BRE and ERE; results checked
+    // against GNU grep 3.8.
+    #[test]
+    fn posix_modes_know_gnu_class_escapes() {
+        for mode in [RegexMode::Basic, RegexMode::Extended] {
+            assert_eq!(
+                spans("^\\s*//", mode, false, false, "  // c"),
+                Some(vec![(0, 4)])
+            );
+            assert_eq!(
+                spans("a\\sb", mode, false, false, "a\tb"),
+                Some(vec![(0, 3)])
+            );
+            assert_eq!(spans("\\S", mode, false, false, " x "), Some(vec![(1, 2)]));
+            assert_eq!(spans("\\s", mode, false, false, "sS"), None);
+            assert_eq!(
+                spans("\\w\\W", mode, false, false, "a_b-c"),
+                Some(vec![(2, 4)])
+            );
+            assert_eq!(
+                spans("\\bb", mode, false, false, "ab b"),
+                Some(vec![(3, 4)])
+            );
+        }
+    }
+
+    #[test]
+    fn posix_modes_take_backslash_in_brackets_literally() {
+        for mode in [RegexMode::Basic, RegexMode::Extended] {
+            // `[\s]` is a backslash or an `s`, never white space.
+            assert_eq!(
+                spans("[\\s]", mode, false, false, " \\s"),
+                Some(vec![(1, 2), (2, 3)])
+            );
+            assert_eq!(spans("[\\w]", mode, false, false, "a b"), None);
+            assert_eq!(spans("[\\n]", mode, false, false, "n"), Some(vec![(0, 1)]));
+            // `[\]` closes the bracket; the `]` after it is literal.
+            assert_eq!(
+                spans("[\\]]", mode, false, false, "]\\]"),
+                Some(vec![(1, 3)])
+            );
+        }
+    }
+
+    #[test]
+    fn extended_mode_has_no_perl_only_escapes() {
+        let ere = RegexMode::Extended;
+        // GNU reads these as the plain letters.
+        assert_eq!(spans("\\d", ere, false, false, "1d"), Some(vec![(1, 2)]));
+        assert_eq!(spans("\\A", ere, false, false, "xA"), Some(vec![(1, 2)]));
+        assert_eq!(spans("\\z", ere, false, false, "x"), None);
+        assert_eq!(spans("\\G", ere, false, false, "x"), None);
+        // `-P` keeps Perl's meaning.
+        assert_eq!(
+            spans("\\d", RegexMode::Perl, false, false, "d1"),
+            Some(vec![(1, 2)])
+        );
+        assert_eq!(
+            spans("[\\s]", RegexMode::Perl, false, false, "s "),
+            Some(vec![(1, 2)])
         );
     }
 
