@@ -6,6 +6,7 @@ mod alias;
 mod bash;
 mod builtin_;
 mod cd;
+mod chmod;
 mod command;
 mod control;
 mod declare;
@@ -92,6 +93,7 @@ static BUILTINS: &[Builtin] = &[
     special("break", control::break_),
     builtin("builtin", builtin_::run),
     builtin("cd", cd::run),
+    builtin("chmod", chmod::run),
     builtin("command", command::run),
     special("continue", control::continue_),
     builtin("declare", declare::declare),

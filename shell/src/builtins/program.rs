@@ -31,7 +31,7 @@ pub(crate) const BIN_DIR: &str = "/usr/bin";
 
 /// Commands implemented by the shell that are programs on a real system:
 /// `type` calls them files in [`BIN_DIR`], and programs may run them.
-pub(crate) const SHELL_PROGRAMS: &[&str] = &["bash", "env", "sh", "timeout", "which", "xargs"];
+pub(crate) const SHELL_PROGRAMS: &[&str] = &["bash", "chmod", "env", "sh", "timeout", "which", "xargs"];
 
 /// True if `name` is one of [`SHELL_PROGRAMS`].
 pub(crate) fn is_shell_program(name: &str) -> bool {

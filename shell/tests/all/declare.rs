@@ -48,3 +48,11 @@ fn locals_are_scoped_to_the_function() {
         0,
     );
 }
+
+#[test]
+fn chmod_checks_its_arguments_and_changes_nothing() {
+    check("echo x > /f; chmod +x /f && echo ok", "ok\n", 0);
+    check("chmod 755 /missing", "", 1);
+    check("echo x > /f; chmod q /f", "", 1);
+    check("chmod", "", 1);
+}
