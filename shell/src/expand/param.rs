@@ -210,6 +210,15 @@ impl Interp {
 
     /// Resolves a parameter (following `${!name}` indirection).
     async fn resolve(&mut self, parameter: &Parameter, indirect: bool) -> Exec<Resolved> {
+        if indirect {
+            // `${!ref}` of a nameref is the name it refers to.
+            if let Parameter::Named(name) = parameter {
+                if let Some(var) = self.state.vars.get(name).filter(|v| v.attrs.nameref) {
+                    let target = var.value.as_ref().and_then(Value::as_scalar);
+                    return Ok(target.map_or(Resolved::Unset, |t| Resolved::One(t.to_string())));
+                }
+            }
+        }
         let resolved = self.resolve_direct(parameter).await?;
         if !indirect {
             return Ok(resolved);

@@ -32,7 +32,9 @@ impl Interp {
             Ok(true) => 0,
             Ok(false) => 1,
             Err(message) => {
-                self.error_line(&message).await;
+                if !message.is_empty() {
+                    self.error_line(&message).await;
+                }
                 2
             }
         };
@@ -123,8 +125,8 @@ impl Interp {
                 }
             }
         }
-        let regex = regex::Regex::new(&source)
-            .map_err(|_| format!("{source}: invalid regular expression"))?;
+        // An invalid regex is status 2 without a message, as in bash.
+        let regex = regex::Regex::new(&source).map_err(|_| String::new())?;
         match regex.captures(text) {
             Some(captures) => {
                 let groups = captures
