@@ -328,17 +328,21 @@ fn describe(name: &str, var: &Variable) -> String {
 /// `declare` / `declare -p` without names: every variable (with the given
 /// attributes, if any).
 async fn list(sh: &mut Interp, builtin: &str, options: &Options) -> Exec<Ret> {
+    // `local` alone lists the function's own locals, as `declare -p` would.
+    let local = builtin == "local";
+    let locals = sh.state.vars.local_names();
     let mut vars: Vec<(String, Variable)> = sh
         .state
         .vars
         .iter()
         .map(|(n, v)| (n.to_string(), v.clone()))
+        .filter(|(name, _)| !local || locals.contains(name))
         .filter(|(_, v)| options.set.iter().all(|letter| flags(v).contains(*letter)))
         .collect();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     let mut text = String::new();
     for (name, var) in vars {
-        if options.print || !options.set.is_empty() {
+        if local || options.print || !options.set.is_empty() {
             text.push_str(&describe(&name, &var));
         } else if let Some(Value::Scalar(s)) = &var.value {
             text.push_str(&format!("{name}={}\n", super::set::shown(s)));

@@ -190,6 +190,11 @@ impl Interp {
                 let Ok(meta) = fs.metadata(&path()).await else {
                     return false;
                 };
+                // `file/` names a directory: for anything else the system
+                // says ENOTDIR, and every file test is false.
+                if operand.ends_with('/') && !meta.is_dir() {
+                    return false;
+                }
                 match other {
                     UnaryPredicate::FileExists => true,
                     UnaryPredicate::FileExistsAndIsDir => meta.is_dir(),

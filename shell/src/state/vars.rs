@@ -216,6 +216,20 @@ impl Variables {
         }
     }
 
+    /// The names made local in the innermost function call.
+    pub fn local_names(&self) -> Vec<String> {
+        self.frames
+            .last()
+            .map(|frame| {
+                frame
+                    .saved
+                    .iter()
+                    .map(|(name, _)| name.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// True inside a function (where `local` is allowed).
     pub fn in_function(&self) -> bool {
         !self.frames.is_empty()
