@@ -27,7 +27,6 @@ mod line_reader;
 mod mapfile;
 mod printf;
 pub(crate) mod program;
-mod pwd;
 mod read;
 mod set;
 mod shift;
@@ -114,7 +113,7 @@ static BUILTINS: &[Builtin] = &[
     builtin("popd", dirs::popd),
     builtin("printf", printf::run),
     builtin("pushd", dirs::pushd),
-    builtin("pwd", pwd::run),
+    builtin("pwd", cd::pwd),
     builtin("read", read::run),
     builtin("readarray", mapfile::run),
     special("readonly", export::readonly),

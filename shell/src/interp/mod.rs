@@ -190,6 +190,12 @@ impl Interp {
         let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
     }
 
+    /// Writes a line to stderr without any prefix (a builtin's usage line).
+    pub(crate) async fn error_line_bare(&mut self, line: &str) {
+        let line = format!("{line}\n");
+        let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
+    }
+
     /// `bash: line N: ` — bash's prefix for errors in a `-c` script.
     pub(crate) fn error_prefix(&self) -> String {
         if self.state.lineno > 0 {
