@@ -17,7 +17,7 @@ fn set_letter(options: &mut Options, letter: char, on: bool) -> bool {
         // Always-on bash flags that need no action here.
         None => matches!(
             letter,
-            'h' | 'B' | 'H' | 'm' | 'b' | 'k' | 'p' | 'P' | 'T' | 'E' | 't'
+            'h' | 'H' | 'm' | 'b' | 'k' | 'p' | 'P' | 'T' | 'E' | 't'
         ),
     }
 }
@@ -31,8 +31,7 @@ pub(crate) fn set_named(options: &mut Options, name: &str, on: bool) -> bool {
         }
         None => matches!(
             name,
-            "braceexpand"
-                | "hashall"
+            "hashall"
                 | "interactive-comments"
                 | "monitor"
                 | "posix"

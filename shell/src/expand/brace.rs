@@ -256,7 +256,7 @@ pub(crate) fn expand(word: &str, limit: usize) -> Vec<String> {
 impl Interp {
     /// Brace-expands `word` into the words to expand further.
     pub(crate) async fn brace_expand(&mut self, word: &str) -> Exec<Vec<String>> {
-        if !word.contains('{') {
+        if !word.contains('{') || !self.state.options.braceexpand {
             return Ok(vec![word.to_string()]);
         }
         let limit = self.env.limits.max_expansion_words;

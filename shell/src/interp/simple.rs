@@ -79,6 +79,11 @@ impl Interp {
     pub(crate) fn run_command<'a>(&'a mut self, command: &'a ast::Command) -> BoxFuture<'a, Exec> {
         Box::pin(GrowStack(async move {
             self.tick().await?;
+            if self.state.options.noexec {
+                // `set -n`: commands are read, not run (there is no way
+                // back, as in bash).
+                return Ok(Flow::Normal);
+            }
             match command {
                 ast::Command::Simple(simple) => self.run_simple(simple).await,
                 ast::Command::Compound(compound, redirects) => {

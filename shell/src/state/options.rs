@@ -42,6 +42,8 @@ pub struct Options {
     pub lastpipe: bool,
     /// The script came from a string (`bash -c`): `$-` shows `c`.
     pub command_string: bool,
+    /// `set -B` (on by default): brace expansion.
+    pub braceexpand: bool,
 }
 
 impl Default for Options {
@@ -68,6 +70,7 @@ impl Default for Options {
             expand_aliases: false,
             lastpipe: false,
             command_string: true,
+            braceexpand: true,
         }
     }
 }
@@ -78,6 +81,7 @@ pub(crate) type OptionField = fn(&mut Options) -> &mut bool;
 /// The `set -o NAME` options: name, single-letter flag, field access.
 pub(crate) const SET_OPTIONS: &[(&str, Option<char>, OptionField)] = &[
     ("allexport", Some('a'), |o| &mut o.allexport),
+    ("braceexpand", Some('B'), |o| &mut o.braceexpand),
     ("errexit", Some('e'), |o| &mut o.errexit),
     ("noclobber", Some('C'), |o| &mut o.noclobber),
     ("noexec", Some('n'), |o| &mut o.noexec),
@@ -107,7 +111,7 @@ impl Options {
     /// command string).
     pub fn flags(&self) -> String {
         const ORDER: &str = "abefhkmnptuvxBCEHPT";
-        let mut on = String::from("hB");
+        let mut on = String::from("h");
         for (_, letter, field) in SET_OPTIONS {
             if let Some(letter) = letter {
                 let mut copy = self.clone();
