@@ -72,6 +72,13 @@ impl Interp {
                 if last {
                     let mut with_files = Vec::new();
                     for candidate in &candidates {
+                        // `dir/**` starts with `dir/` itself, as in bash.
+                        if !candidate.shown.is_empty() && !candidate.shown.ends_with('/') {
+                            with_files.push(Candidate {
+                                shown: format!("{}/", candidate.shown),
+                                absolute: candidate.absolute.clone(),
+                            });
+                        }
                         self.walk_all(candidate, &mut with_files).await;
                     }
                     next = with_files;
