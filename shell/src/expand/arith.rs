@@ -67,10 +67,15 @@ pub(crate) fn parse_constant(text: &str) -> Option<Result<i64, String>> {
     }))
 }
 
+/// Prefix of the placeholder names standing for associative keys.
+const ASSOC_KEY: &str = "__wasm_agent_assoc_key_";
+
 impl Interp {
     /// Parses and evaluates `text` (already expanded).
     pub(crate) fn eval_arith_str(&mut self, text: &str) -> Result<i64, String> {
-        self.eval_arith_text(text, 0)
+        let result = self.eval_arith_text(text, 0);
+        self.arith_keys.clear();
+        result
     }
 
     fn eval_arith_text(&mut self, text: &str, depth: u32) -> Result<i64, String> {
@@ -80,22 +85,96 @@ impl Interp {
         if let Some(constant) = parse_constant(text) {
             return constant;
         }
+        let protected;
+        let text = if text.contains('[') {
+            protected = self.protect_assoc_keys(text);
+            protected.as_str()
+        } else {
+            text
+        };
         let expr = brush_parser::arithmetic::parse(text)
             .map_err(|_| format!("{}: syntax error: invalid arithmetic operator", text.trim()))?;
         self.eval_expr(&expr, text, depth)
+    }
+
+    /// `count[a.txt]` where `count` is associative: the key is text, not
+    /// an expression. Each such key is set aside and replaced by a
+    /// placeholder name the arithmetic parser accepts
+    /// ([`Interp::element_key`] maps it back).
+    fn protect_assoc_keys(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('[') {
+            let before = &rest[..open];
+            let name_start = before
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(0, |i| i + 1);
+            let name = &before[name_start..];
+            let mut depth = 0;
+            let close = rest[open..].char_indices().find_map(|(i, c)| {
+                match c {
+                    '[' => depth += 1,
+                    ']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(open + i);
+                        }
+                    }
+                    _ => {}
+                }
+                None
+            });
+            match close {
+                Some(close) if !name.is_empty() && self.is_assoc(name) => {
+                    out.push_str(&rest[..=open]);
+                    out.push_str(&format!("{ASSOC_KEY}{}", self.arith_keys.len()));
+                    self.arith_keys.push(rest[open + 1..close].to_string());
+                    out.push(']');
+                    rest = &rest[close + 1..];
+                }
+                _ => {
+                    out.push_str(&rest[..=open]);
+                    rest = &rest[open + 1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The subscript of `name[index]` as a key: the set-aside text for an
+    /// associative array, the evaluated number for an indexed one.
+    fn element_key(
+        &mut self,
+        name: &str,
+        index: &ArithmeticExpr,
+        source: &str,
+        depth: u32,
+    ) -> Result<String, String> {
+        if let ArithmeticExpr::Reference(ArithmeticTarget::Variable(placeholder)) = index {
+            if let Some(n) = placeholder.strip_prefix(ASSOC_KEY) {
+                if let Some(key) = n.parse::<usize>().ok().and_then(|n| self.arith_keys.get(n)) {
+                    return Ok(key.clone());
+                }
+            }
+        }
+        if self.is_assoc(name) {
+            return Ok(index.to_string());
+        }
+        Ok(self.eval_expr(index, source, depth)?.to_string())
     }
 
     /// The numeric value of a variable in arithmetic context.
     fn arith_var(
         &mut self,
         name: &str,
-        index: Option<i64>,
+        index: Option<String>,
         source: &str,
         depth: u32,
     ) -> Result<i64, String> {
         let text = match index {
             None => self.scalar(name),
-            Some(i) => self.element(name, &i.to_string()),
+            Some(key) => self.element(name, &key),
         };
         let Some(text) = text else {
             if self.state.options.nounset {
@@ -119,8 +198,8 @@ impl Interp {
         let result = match target {
             ArithmeticTarget::Variable(name) => self.set_scalar(name, value.to_string()),
             ArithmeticTarget::ArrayElement(name, index) => {
-                let index = self.eval_expr(index, source, depth)?;
-                self.set_element(name, &index.to_string(), value.to_string(), false)
+                let key = self.element_key(name, index, source, depth)?;
+                self.set_element(name, &key, value.to_string(), false)
             }
         };
         result.map_err(|e| e.message())?;
@@ -136,8 +215,8 @@ impl Interp {
         match target {
             ArithmeticTarget::Variable(name) => self.arith_var(name, None, source, depth),
             ArithmeticTarget::ArrayElement(name, index) => {
-                let index = self.eval_expr(index, source, depth)?;
-                self.arith_var(name, Some(index), source, depth)
+                let key = self.element_key(name, index, source, depth)?;
+                self.arith_var(name, Some(key), source, depth)
             }
         }
     }

@@ -113,6 +113,9 @@ pub(crate) struct Interp {
     /// Expanding an assignment's value: `~` after a `:` is expanded too
     /// (`PATH=~/bin:~/.local/bin`).
     pub(crate) in_assignment: bool,
+    /// Associative keys set aside while an arithmetic expression is
+    /// evaluated (see `expand::arith`).
+    pub(crate) arith_keys: Vec<String>,
 }
 
 impl Interp {
@@ -123,6 +126,7 @@ impl Interp {
             env,
             jobs: Vec::new(),
             in_assignment: false,
+            arith_keys: Vec::new(),
         }
     }
 
@@ -136,6 +140,7 @@ impl Interp {
             env: self.env.clone(),
             jobs: Vec::new(),
             in_assignment: false,
+            arith_keys: Vec::new(),
         }
     }
 
