@@ -75,7 +75,7 @@ async fn run(sh: &mut Interp, argv: Vec<String>, local: bool) -> Exec<Ret> {
                         } else {
                             "declare: usage: declare [-aAfFgiIlnrtux] [name[=value] ...] or declare -p [-aAfFilnrtux] [name ...]"
                         };
-                        sh.error_line(usage).await;
+                        sh.error_line_bare(usage).await;
                         return done(2);
                     }
                 }

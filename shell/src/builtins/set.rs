@@ -159,6 +159,12 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
             }
             Err(message) => {
                 sh.builtin_error("set", &message).await;
+                if message.ends_with("invalid option") {
+                    sh.error_line_bare(
+                        "set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]",
+                    )
+                    .await;
+                }
                 done(2)
             }
         }

@@ -359,8 +359,12 @@ impl Interp {
                 ..
             } => {
                 if test(test_type, &resolved) {
-                    let message = match error_message {
+                    let message = match error_message.as_deref().filter(|w| !w.is_empty()) {
                         Some(word) => self.expand_string(word).await?,
+                        // `${u?}` says "not set", `${u:?}` "null or not set".
+                        None if matches!(test_type, ParameterTestType::Unset) => {
+                            "parameter not set".to_string()
+                        }
                         None => "parameter null or not set".to_string(),
                     };
                     let message = format!("{}: {message}", display_name(parameter));

@@ -56,3 +56,17 @@ fn chmod_checks_its_arguments_and_changes_nothing() {
     check("echo x > /f; chmod q /f", "", 1);
     check("chmod", "", 1);
 }
+
+#[test]
+fn associative_counters_in_arithmetic() {
+    check(
+        "declare -A n; for f in a.txt b.md a.txt; do ((n[$f]++)); done; echo ${n[a.txt]} ${n[b.md]}",
+        "2 1\n",
+        0,
+    );
+    check(
+        "a=(5 6 7); i=1; echo $((a[i+1])); ((a[0]+=1)); echo ${a[0]}",
+        "7\n6\n",
+        0,
+    );
+}
