@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 
-use crate::adapters::{cmp, cp, find, grep, sed, sort, uutils};
+use crate::adapters::{cat, cmp, cp, find, grep, sed, sort, uutils};
 
 /// One command the module provides.
 pub struct Tool {
@@ -54,7 +54,7 @@ pub const TOOLS: &[Tool] = &[
     uutil!("base64", uu_base64),
     uutil!("basename", uu_basename),
     uutil!("basenc", uu_basenc),
-    uutil!("cat", uu_cat),
+    tool!("cat", cat::cat_main),
     uutil!("cksum", uu_cksum),
     tool!("cmp", cmp::cmp_main),
     uutil!("comm", uu_comm),

@@ -6,6 +6,7 @@
 //! takes `&[&str]`; `cp` and `sort` need care around what WASI lacks (file
 //! modes, threads).
 
+pub mod cat;
 pub mod cmp;
 pub mod cp;
 pub mod find;
