@@ -78,7 +78,7 @@ pub(crate) async fn run(
     })?;
 
     let mut store = Store::new(
-        &inner.engine,
+        inner.engine(),
         StoreState {
             wasi,
             limiter: GuestLimiter {

@@ -55,9 +55,15 @@ struct Loaded {
     commands: HashMap<String, usize>,
 }
 
-struct Inner {
+/// The wasmtime side of a runtime: built at the first guest command, so a
+/// process that only runs shell builtins never pays for it.
+struct Wasm {
     engine: Engine,
     linker: Linker<StoreState>,
+}
+
+struct Inner {
+    wasm: OnceLock<Wasm>,
     specs: Vec<ModuleSpec>,
     cache_dir: Option<PathBuf>,
     defaults: Limits,
@@ -66,6 +72,31 @@ struct Inner {
     load_lock: Mutex<()>,
     ticker: OnceLock<EpochTicker>,
     permits: tokio::sync::Semaphore,
+}
+
+impl Inner {
+    /// The engine and linker, built the first time they are needed (under
+    /// the load lock's caller, or racing harmlessly: the first one stays).
+    fn wasm(&self) -> Result<&Wasm> {
+        if let Some(wasm) = self.wasm.get() {
+            return Ok(wasm);
+        }
+        let engine = build_engine(self.pool)?;
+        let mut linker = Linker::new(&engine);
+        crate::wasi::add_to_linker(&mut linker)
+            .map_err(|err| Error::runtime("cannot define the WASI functions", err))?;
+        let _ = self.wasm.set(Wasm { engine, linker });
+        Ok(self.wasm.get().expect("set above"))
+    }
+
+    /// The engine, once the modules are loaded.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self
+            .wasm
+            .get()
+            .expect("commands run after the modules are loaded")
+            .engine
+    }
 }
 
 /// Runs guest commands. Create one per process with [`Runtime::builder`]
@@ -137,13 +168,14 @@ impl Runtime {
         if let Some(loaded) = self.inner.loaded.get() {
             return Ok(loaded);
         }
+        let wasm = self.inner.wasm()?;
         let mut modules = Vec::new();
         let mut commands = HashMap::new();
         for spec in &self.inner.specs {
             let module = GuestModule::load(
                 spec,
-                &self.inner.engine,
-                &self.inner.linker,
+                &wasm.engine,
+                &wasm.linker,
                 self.inner.cache_dir.as_deref(),
             )?;
             for name in &module.commands {
@@ -183,7 +215,12 @@ impl Runtime {
     pub async fn run(&self, fs: Arc<dyn Vfs>, command: Command) -> Result<i32> {
         let loaded = self.loaded_async().await?;
         self.inner.ticker.get_or_init(|| {
-            EpochTicker::start(self.inner.engine.clone()).expect("cannot start the epoch thread")
+            let wasm = self
+                .inner
+                .wasm
+                .get()
+                .expect("built when the modules were loaded");
+            EpochTicker::start(wasm.engine.clone()).expect("cannot start the epoch thread")
         });
         exec::run(&self.inner, &loaded, fs, command).await
     }
@@ -305,10 +342,6 @@ impl RuntimeBuilder {
             table_elements: self.max_table_elements,
             memory_bytes: self.max_memory_bytes,
         };
-        let engine = build_engine(pool)?;
-        let mut linker = Linker::new(&engine);
-        crate::wasi::add_to_linker(&mut linker)
-            .map_err(|err| Error::runtime("cannot define the WASI functions", err))?;
         let mut specs = self.specs.clone();
         if self.default_tools
             && !specs
@@ -322,8 +355,7 @@ impl RuntimeBuilder {
         }
         Ok(Runtime {
             inner: Arc::new(Inner {
-                engine,
-                linker,
+                wasm: OnceLock::new(),
                 specs,
                 cache_dir: self.cache_dir.clone(),
                 defaults: self.defaults.clone(),

@@ -58,13 +58,13 @@ pub async fn run(sandbox: &Sandbox, source: Source, timeout: Option<f64>) -> Res
         options.stdin = Some(Input::pipe(reader));
     }
     let (out_writer, out_reader) = pipe(DEFAULT_PIPE_CAPACITY);
-    let out = tokio::spawn(stdio::copy_out(out_reader, tokio::io::stdout()));
+    let out = tokio::spawn(stdio::copy_out(out_reader, std::io::stdout()));
     // `2>&1`: one stream keeps the script's interleaving of the two.
     let (stderr, err) = if stdio::stdout_is_stderr() {
         (Output::Pipe(out_writer.clone()), None)
     } else {
         let (err_writer, err_reader) = pipe(DEFAULT_PIPE_CAPACITY);
-        let err = tokio::spawn(stdio::copy_out(err_reader, tokio::io::stderr()));
+        let err = tokio::spawn(stdio::copy_out(err_reader, std::io::stderr()));
         (Output::Pipe(err_writer), Some(err))
     };
     let status = sandbox

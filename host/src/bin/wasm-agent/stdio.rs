@@ -1,6 +1,6 @@
 //! Connecting a guest command to this process's stdin, stdout and stderr.
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use wasm_agent::io::{pipe, Input, Output, PipeReader, PipeWriter, DEFAULT_PIPE_CAPACITY};
 use wasm_agent::{Command, Sandbox};
 
@@ -45,15 +45,19 @@ pub async fn copy_in(writer: PipeWriter) {
 }
 
 /// Copies `reader` to `sink` as data comes.
-pub async fn copy_out(mut reader: PipeReader, mut sink: impl tokio::io::AsyncWrite + Unpin) {
+///
+/// The writes block: the CLI's one thread has nothing else to do while
+/// its own stdout is full, and tokio's asynchronous stdout would start a
+/// thread per stream (a measurable part of a short command's start-up).
+pub async fn copy_out(mut reader: PipeReader, mut sink: impl std::io::Write) {
     let mut buf = vec![0; 64 * 1024];
     loop {
         let n = reader.read(&mut buf).await;
-        if n == 0 || sink.write_all(&buf[..n]).await.is_err() {
-            let _ = sink.flush().await;
+        if n == 0 || sink.write_all(&buf[..n]).is_err() {
+            let _ = sink.flush();
             return;
         }
-        let _ = sink.flush().await;
+        let _ = sink.flush();
     }
 }
 
@@ -69,8 +73,8 @@ pub async fn run_attached(sandbox: &Sandbox, mut command: Command) -> wasm_agent
     // The stdin copier may block on a terminal forever; it is detached and
     // simply dropped when the process exits.
     tokio::spawn(copy_in(in_writer));
-    let out = tokio::spawn(copy_out(out_reader, tokio::io::stdout()));
-    let err = tokio::spawn(copy_out(err_reader, tokio::io::stderr()));
+    let out = tokio::spawn(copy_out(out_reader, std::io::stdout()));
+    let err = tokio::spawn(copy_out(err_reader, std::io::stderr()));
     let status = sandbox.spawn(command).await;
     let _ = out.await;
     let _ = err.await;
