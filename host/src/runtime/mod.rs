@@ -325,8 +325,9 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Builds the runtime. Modules are loaded at the first command (or by
-    /// [`Runtime::preload`]).
+    /// Builds the runtime. The wasmtime engine is created and the modules
+    /// are loaded at the first guest command (or by [`Runtime::preload`]),
+    /// so errors of either surface there.
     pub fn build(&self) -> Result<Runtime> {
         if self.defaults.memory_bytes > self.max_memory_bytes {
             return Err(Error::new(
