@@ -31,22 +31,27 @@ impl Interp {
         command: &ast::CompoundCommand,
         redirects: Option<&ast::RedirectList>,
     ) -> Exec {
+        let outer_deferred = std::mem::take(&mut self.deferred_outputs);
         let saved = match redirects {
             Some(list) if !list.0.is_empty() => {
                 let saved = self.state.fds.clone();
                 let redirects: Vec<&ast::IoRedirect> = list.0.iter().collect();
                 if !self.apply_redirects(&redirects).await? {
                     self.state.fds = saved;
+                    self.deferred_outputs = outer_deferred;
                     return Ok(Flow::Normal);
                 }
                 Some(saved)
             }
             _ => None,
         };
+        // The compound's own `> >(cmd)` readers run after its body.
+        let deferred = std::mem::replace(&mut self.deferred_outputs, outer_deferred);
         let result = self.run_compound_body(command).await;
         if let Some(saved) = saved {
             self.state.fds = saved;
         }
+        self.finish_output_substitutions(deferred).await?;
         result
     }
 

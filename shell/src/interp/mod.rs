@@ -116,6 +116,9 @@ pub(crate) struct Interp {
     /// Associative keys set aside while an arithmetic expression is
     /// evaluated (see `expand::arith`).
     pub(crate) arith_keys: Vec<String>,
+    /// `>(cmd)` substitutions of redirections (`echo x > >(cmd)`): their
+    /// commands run once the redirected command has written its output.
+    pub(crate) deferred_outputs: Vec<crate::expand::subst::PendingOutputSubstitution>,
 }
 
 impl Interp {
@@ -127,6 +130,7 @@ impl Interp {
             jobs: Vec::new(),
             in_assignment: false,
             arith_keys: Vec::new(),
+            deferred_outputs: Vec::new(),
         }
     }
 
@@ -141,6 +145,7 @@ impl Interp {
             jobs: Vec::new(),
             in_assignment: false,
             arith_keys: Vec::new(),
+            deferred_outputs: Vec::new(),
         }
     }
 

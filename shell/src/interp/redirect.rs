@@ -122,7 +122,8 @@ impl Interp {
                         self.output_substitution(command, &mut pending).await?
                     }
                 };
-                self.finish_output_substitutions(pending).await?;
+                // `cmd > >(reader)`: the reader runs after `cmd` wrote.
+                self.deferred_outputs.extend(pending);
                 path
             }
         };

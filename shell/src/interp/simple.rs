@@ -111,6 +111,7 @@ impl Interp {
         // An assignment-only command ends with the status of its last
         // command substitution, or 0 if it ran none.
         let substitutions = self.state.substitutions;
+        let outer_deferred = std::mem::take(&mut self.deferred_outputs);
         let argv = self
             .expand_command_words(&parts.words, &mut temps, &mut pending)
             .await?;
@@ -119,6 +120,10 @@ impl Interp {
         } else {
             self.run_with_argv(&parts, argv).await
         };
+        pending.append(&mut std::mem::replace(
+            &mut self.deferred_outputs,
+            outer_deferred,
+        ));
         self.finish_output_substitutions(pending).await?;
         self.cleanup_substitutions(temps).await;
         result
