@@ -287,6 +287,7 @@ impl Interp {
         if !doc.requires_expansion {
             return Ok(raw);
         }
+        let raw = join_continued_lines(&raw);
         let pieces = match brush_parser::word::parse_heredoc(
             &raw,
             &crate::parse::options(self.state.options.extglob),
@@ -296,4 +297,26 @@ impl Interp {
         };
         self.expand_heredoc(&pieces).await
     }
+}
+
+/// An unquoted here-document's body with each backslash-newline removed
+/// (the line continues), as bash reads it; `\\` stays for the expansion.
+fn join_continued_lines(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\n') => {}
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
