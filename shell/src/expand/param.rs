@@ -520,7 +520,7 @@ impl Interp {
                 let resolved = self.check_unset(parameter, resolved).await?;
                 let pattern = self.expand_pattern(pattern).await?;
                 let template = match replacement {
-                    Some(r) => self.expand_parts(r, true).await?,
+                    Some(r) => self.expand_parts(r, false).await?,
                     None => Vec::new(),
                 };
                 let matcher = Pattern::new(
