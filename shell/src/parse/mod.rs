@@ -139,8 +139,60 @@ pub(crate) fn parse_reporting(source: &str, extglob: bool) -> Result<Parsed, Syn
                 .collect();
             Ok(Parsed { program, warnings })
         }
-        Err(err) => Err(syntax_error(source, &err)),
+        Err(err) => {
+            // brush-parser rejects empty parts in `for ((;;))`; bash reads
+            // them as no-ops and an always-true condition.
+            if let Some(filled) = fill_empty_for_parts(source) {
+                if let Ok(program) = attempt(&filled) {
+                    return Ok(Parsed {
+                        program,
+                        warnings: Vec::new(),
+                    });
+                }
+            }
+            Err(syntax_error(source, &err))
+        }
     }
+}
+
+/// `source` with the empty parts of every `for ((init; cond; step))`
+/// filled in (`0`, `1`, `0`), or `None` if it has none.
+fn fill_empty_for_parts(source: &str) -> Option<String> {
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut rest = source;
+    let mut changed = false;
+    while let Some(at) = rest.find("((") {
+        let head = &rest[..at];
+        out.push_str(head);
+        let is_for = head.trim_end().ends_with("for");
+        let Some(len) = rest[at + 2..].find("))") else {
+            break;
+        };
+        let inner = &rest[at + 2..at + 2 + len];
+        let parts: Vec<&str> = inner.split(';').collect();
+        if is_for && parts.len() == 3 && parts.iter().any(|p| p.trim().is_empty()) {
+            let filled: Vec<&str> = parts
+                .iter()
+                .zip(["0", "1", "0"])
+                .map(|(part, default)| {
+                    if part.trim().is_empty() {
+                        default
+                    } else {
+                        part
+                    }
+                })
+                .collect();
+            out.push_str("((");
+            out.push_str(&filled.join(";"));
+            out.push_str("))");
+            changed = true;
+        } else {
+            out.push_str(&rest[at..at + 2 + len + 2]);
+        }
+        rest = &rest[at + 2 + len + 2..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 /// The line that ends a here-document whose tag is `tag` as written
