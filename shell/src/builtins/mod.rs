@@ -163,6 +163,12 @@ impl Interp {
     /// (sub)shell like SIGPIPE (status 141); other failures print
     /// `name: write error: …` and return false.
     pub(crate) async fn out(&mut self, name: &str, data: &[u8]) -> Exec<bool> {
+        if self.state.fds.get(1).is_none() && !data.is_empty() {
+            // `echo x >&-`: the descriptor is closed.
+            self.error_line(&format!("{name}: write error: Bad file descriptor"))
+                .await;
+            return Ok(false);
+        }
         match self.state.fds.stdout().write_all(data).await {
             Ok(()) => Ok(true),
             Err(StreamError::BrokenPipe) => Err(Interrupt::Exit(141)),
