@@ -114,7 +114,18 @@ pub(crate) fn has_magic(pattern: &str, extglob: bool) -> bool {
             '\\' => {
                 chars.next();
             }
-            '*' | '?' | '[' => return true,
+            '*' | '?' => return true,
+            // A bracket only opens a set if a `]` closes it (`[` alone, the
+            // test command, is a plain word); the first character of the
+            // set may itself be `]` (`[]a]`), after an optional `!` or `^`.
+            '[' => {
+                let rest: String = chars.clone().collect();
+                let body = rest.strip_prefix(['!', '^']).unwrap_or(&rest);
+                let mut body = body.chars();
+                if body.next().is_some() && body.any(|c| c == ']') {
+                    return true;
+                }
+            }
             '+' | '@' | '!' if extglob && chars.peek() == Some(&'(') => return true,
             _ => {}
         }
@@ -498,6 +509,8 @@ mod tests {
     #[test]
     fn detects_magic() {
         assert!(has_magic("*.c", false));
+        assert!(has_magic("[ab]", false) && has_magic("x[!a]", false) && has_magic("[]a]", false));
+        assert!(!has_magic("[", false) && !has_magic("]", false) && !has_magic("[]", false));
         assert!(!has_magic("\\*.c", false));
         assert!(has_magic("@(a)", true));
         assert!(!has_magic("@(a)", false));

@@ -71,8 +71,12 @@ impl Interp {
 
     /// Runs `first && second || third…`.
     pub(crate) async fn run_and_or(&mut self, list: &ast::AndOrList) -> Exec {
-        if let Some(loc) = list.first.location() {
-            self.state.lineno = loc.start.line as u32;
+        // A simple command sets `LINENO` itself, cheaply; the span of a
+        // compound one is computed from its whole body.
+        if !matches!(list.first.seq.first(), Some(ast::Command::Simple(_))) {
+            if let Some(loc) = list.first.location() {
+                self.state.lineno = loc.start.line as u32;
+            }
         }
         let count = list.additional.len();
         // Every pipeline but the last is a condition for `set -e`.

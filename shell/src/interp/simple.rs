@@ -102,8 +102,14 @@ impl Interp {
     }
 
     async fn run_simple(&mut self, cmd: &ast::SimpleCommand) -> Exec {
-        if let Some(loc) = cmd.location() {
-            self.state.lineno = loc.start.line as u32;
+        // The command word's own position is at hand; the command's span
+        // would be computed from all its words.
+        let start = match cmd.word_or_name.as_ref().and_then(|w| w.loc.as_ref()) {
+            Some(loc) => Some(loc.start.line),
+            None => cmd.location().map(|loc| loc.start.line),
+        };
+        if let Some(line) = start {
+            self.state.lineno = line as u32;
         }
         let parts = collect(cmd);
         let mut temps = Vec::new();
