@@ -1,9 +1,9 @@
 //! `alias [-p] [name[=value]…]` and `unalias [-a] name…`.
 //!
-//! Aliases are stored and listed as bash does. They are not expanded:
-//! bash expands them while parsing, and only with `shopt -s
-//! expand_aliases` (off in scripts), which this shell's parser does not
-//! do. `type` and `command -v` report them when `expand_aliases` is on.
+//! Aliases are stored and listed as bash does. With `shopt -s
+//! expand_aliases` (off in scripts, as in bash) a command word naming one
+//! is replaced when the command runs (`Interp::run_alias`); `type` and
+//! `command -v` report them then.
 
 use super::internal_getopt;
 use super::{done, Ret};

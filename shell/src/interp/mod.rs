@@ -119,6 +119,8 @@ pub(crate) struct Interp {
     /// `>(cmd)` substitutions of redirections (`echo x > >(cmd)`): their
     /// commands run once the redirected command has written its output.
     pub(crate) deferred_outputs: Vec<crate::expand::subst::PendingOutputSubstitution>,
+    /// Aliases being expanded (not expanded again inside themselves).
+    pub(crate) expanding_aliases: Vec<String>,
 }
 
 impl Interp {
@@ -131,6 +133,7 @@ impl Interp {
             in_assignment: false,
             arith_keys: Vec::new(),
             deferred_outputs: Vec::new(),
+            expanding_aliases: Vec::new(),
         }
     }
 
@@ -146,6 +149,7 @@ impl Interp {
             in_assignment: false,
             arith_keys: Vec::new(),
             deferred_outputs: Vec::new(),
+            expanding_aliases: Vec::new(),
         }
     }
 

@@ -111,6 +111,11 @@ impl Interp {
         if let Some(line) = start {
             self.state.lineno = line as u32;
         }
+        if self.state.options.expand_aliases {
+            if let Some(flow) = self.run_alias(cmd).await? {
+                return Ok(flow);
+            }
+        }
         let parts = collect(cmd);
         let mut temps = Vec::new();
         let mut pending = Vec::new();
@@ -387,6 +392,40 @@ impl Interp {
             return Ok(flow);
         }
         self.run_external(argv, env_assignments).await
+    }
+
+    /// `shopt -s expand_aliases`: a command word that names an alias is
+    /// replaced by the alias's text and the command read again. (bash
+    /// substitutes while reading the script; doing it when the command
+    /// runs gives the same result for the aliases scripts define, which
+    /// take effect from the next line on.) An alias being expanded is not
+    /// expanded again inside itself, as in bash.
+    async fn run_alias(&mut self, cmd: &ast::SimpleCommand) -> Exec<Option<Flow>> {
+        let Some(word) = &cmd.word_or_name else {
+            return Ok(None);
+        };
+        let name = word.value.as_str();
+        if self.expanding_aliases.iter().any(|a| a == name) {
+            return Ok(None);
+        }
+        let Some(value) = self.state.aliases.get(name).cloned() else {
+            return Ok(None);
+        };
+        let prefix = cmd
+            .prefix
+            .as_ref()
+            .map(|p| format!("{p} "))
+            .unwrap_or_default();
+        let suffix = cmd
+            .suffix
+            .as_ref()
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default();
+        let source = format!("{prefix}{value}{suffix}");
+        self.expanding_aliases.push(name.to_string());
+        let result = self.eval_string(&source, "alias").await;
+        self.expanding_aliases.pop();
+        result.map(Some)
     }
 
     /// The tool a path such as `/usr/bin/sort` names, when no such file
