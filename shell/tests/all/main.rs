@@ -2,7 +2,7 @@
 //! external commands.
 
 mod basics;
-mod declare;
+mod variables_and_more;
 mod builtins_a;
 mod builtins_b;
 

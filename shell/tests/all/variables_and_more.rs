@@ -1,4 +1,4 @@
-//! `declare`, `typeset`, `local` (expectations from bash 5.2).
+//! declare/typeset/local, associative arithmetic, chmod, aliases (expectations from bash 5.2).
 
 use crate::check;
 
@@ -67,6 +67,16 @@ fn associative_counters_in_arithmetic() {
     check(
         "a=(5 6 7); i=1; echo $((a[i+1])); ((a[0]+=1)); echo ${a[0]}",
         "7\n6\n",
+        0,
+    );
+}
+
+#[test]
+fn aliases_expand_only_when_asked() {
+    check("alias greet='echo hello'\ngreet world; echo $?", "127\n", 0);
+    check(
+        "shopt -s expand_aliases\nalias greet='echo hello'\ngreet world\nalias echo='echo x'\necho y",
+        "hello world\nx y\n",
         0,
     );
 }
