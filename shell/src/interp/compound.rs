@@ -86,7 +86,18 @@ impl Interp {
                 Ok(Flow::Normal)
             }
             ast::CompoundCommand::Arithmetic(command) => {
-                let status = self.arith_command(&command.expr.value).await?;
+                // The blanks around the expression, which the parser
+                // trimmed: `set -x` shows them as bash does.
+                let written = command
+                    .loc
+                    .end
+                    .index
+                    .saturating_sub(command.loc.start.index);
+                let pad = written.saturating_sub(4 + command.expr.value.len());
+                let padding = (pad.div_ceil(2), pad / 2);
+                let status = self
+                    .arith_command_padded(&command.expr.value, padding)
+                    .await?;
                 self.set_status(status);
                 Ok(Flow::Normal)
             }
@@ -329,10 +340,19 @@ impl Interp {
     /// `(( expr ))`: 0 if the value is non-zero, 1 if zero, and 1 with a
     /// message on an error (the shell goes on, unlike `$(( ))`).
     pub(crate) async fn arith_command(&mut self, expr: &str) -> Exec<i32> {
+        self.arith_command_padded(expr, (0, 0)).await
+    }
+
+    /// [`Interp::arith_command`] for an expression written with `padding`
+    /// blanks before and after it (shown by `set -x`).
+    async fn arith_command_padded(&mut self, expr: &str, padding: (usize, usize)) -> Exec<i32> {
         let text = self.expand_arith_text(expr).await?;
         if self.state.options.xtrace {
-            self.xtrace(&["((".to_string(), text.clone(), "))".to_string()])
-                .await;
+            // bash shows the expression as written, between `(( ` and ` ))`.
+            let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
+            let (before, after) = (" ".repeat(padding.0), " ".repeat(padding.1));
+            let line = format!("{ps4}(( {before}{text}{after} ))\n");
+            let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
         }
         match self.eval_arith_str(&text) {
             Ok(value) => Ok(i32::from(value == 0)),
