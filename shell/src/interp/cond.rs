@@ -59,10 +59,21 @@ impl Interp {
                     Ok(false) => self.eval_extended(b).await?,
                     other => other,
                 },
-                ExtendedTestExpr::Not(inner) => self.eval_extended(inner).await?.map(|b| !b),
+                ExtendedTestExpr::Not(inner) => {
+                    // `set -x` shows `! test` as one primary.
+                    let leaf = matches!(
+                        **inner,
+                        ExtendedTestExpr::UnaryTest(..) | ExtendedTestExpr::BinaryTest(..)
+                    );
+                    self.trace_negated = leaf;
+                    let result = self.eval_extended(inner).await?.map(|b| !b);
+                    self.trace_negated = false;
+                    result
+                }
                 ExtendedTestExpr::Parenthesized(inner) => self.eval_extended(inner).await?,
                 ExtendedTestExpr::UnaryTest(predicate, word) => {
                     let operand = self.expand_string(&word.value).await?;
+                    self.trace_test(&format!("{predicate} {}", operand)).await;
                     Ok(self.unary_test(predicate, &operand).await)
                 }
                 ExtendedTestExpr::BinaryTest(predicate, left, right) => {
@@ -71,6 +82,8 @@ impl Interp {
                         BinaryPredicate::StringExactlyMatchesPattern
                         | BinaryPredicate::StringDoesNotExactlyMatchPattern => {
                             let pattern = self.expand_pattern(&right.value).await?;
+                            self.trace_test(&format!("{} {predicate} {pattern}", lhs))
+                                .await;
                             let matched =
                                 Pattern::new(&pattern, true, self.state.options.nocasematch)
                                     .matches(&lhs);
@@ -82,6 +95,16 @@ impl Interp {
                         }
                         BinaryPredicate::StringMatchesRegex => {
                             let parts = self.expand_parts(&right.value, false).await?;
+                            if self.state.options.xtrace {
+                                let shown: String = parts
+                                    .iter()
+                                    .filter_map(|p| match p {
+                                        Part::Text { text, .. } => Some(text.as_str()),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                self.trace_test(&format!("{} =~ {shown}", lhs)).await;
+                            }
                             self.regex_match(&lhs, &parts)
                         }
                         BinaryPredicate::ArithmeticEqualTo
@@ -91,6 +114,8 @@ impl Interp {
                         | BinaryPredicate::ArithmeticGreaterThan
                         | BinaryPredicate::ArithmeticGreaterThanOrEqualTo => {
                             let rhs = self.expand_string(&right.value).await?;
+                            self.trace_test(&format!("{} {predicate} {}", lhs, rhs))
+                                .await;
                             // Inside [[ ]], both sides are arithmetic expressions.
                             let a = match self.eval_arith_str(&lhs) {
                                 Ok(v) => v,
@@ -104,12 +129,29 @@ impl Interp {
                         }
                         _ => {
                             let rhs = self.expand_string(&right.value).await?;
+                            self.trace_test(&format!("{} {predicate} {}", lhs, rhs))
+                                .await;
                             self.binary_test(predicate, &lhs, &rhs).await
                         }
                     }
                 }
             })
         })
+    }
+
+    /// Under `set -x`, shows one evaluated primary of `[[ ]]` as bash does.
+    async fn trace_test(&mut self, test: &str) {
+        if !self.state.options.xtrace {
+            return;
+        }
+        let negation = if std::mem::take(&mut self.trace_negated) {
+            "! "
+        } else {
+            ""
+        };
+        let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
+        let line = format!("{ps4}[[ {negation}{test} ]]\n");
+        let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
     }
 
     /// `[[ $s =~ regex ]]`: quoted parts of the regex match literally;

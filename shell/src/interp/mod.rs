@@ -121,6 +121,8 @@ pub(crate) struct Interp {
     pub(crate) deferred_outputs: Vec<crate::expand::subst::PendingOutputSubstitution>,
     /// Aliases being expanded (not expanded again inside themselves).
     pub(crate) expanding_aliases: Vec<String>,
+    /// `set -x` inside `[[ ! test ]]`: the next traced primary shows `!`.
+    pub(crate) trace_negated: bool,
 }
 
 impl Interp {
@@ -134,6 +136,7 @@ impl Interp {
             arith_keys: Vec::new(),
             deferred_outputs: Vec::new(),
             expanding_aliases: Vec::new(),
+            trace_negated: false,
         }
     }
 
@@ -150,6 +153,7 @@ impl Interp {
             arith_keys: Vec::new(),
             deferred_outputs: Vec::new(),
             expanding_aliases: Vec::new(),
+            trace_negated: false,
         }
     }
 
