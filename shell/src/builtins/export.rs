@@ -4,6 +4,7 @@ use super::{done, Ret};
 use crate::error::Exec;
 use crate::interp::{BoxFuture, Interp};
 use crate::state::Value;
+use std::sync::Arc;
 
 /// A value as `declare -p` shows it: in double quotes, with `\`, `"`, `$`
 /// and `` ` `` escaped.
@@ -32,6 +33,7 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
 async fn mark(sh: &mut Interp, argv: Vec<String>, name: &str, flag: char) -> Exec<Ret> {
     let mut unmark = false;
     let mut print = false;
+    let mut functions = false;
     let mut operands = Vec::new();
     let mut options_done = false;
     for arg in &argv[1..] {
@@ -44,7 +46,8 @@ async fn mark(sh: &mut Interp, argv: Vec<String>, name: &str, flag: char) -> Exe
                 match c {
                     'n' if flag == 'x' => unmark = true,
                     'p' => print = true,
-                    'f' | 'a' | 'A' => {}
+                    'f' => functions = true,
+                    'a' | 'A' => {}
                     other => {
                         sh.builtin_error(name, &format!("-{other}: invalid option"))
                             .await;
@@ -56,6 +59,24 @@ async fn mark(sh: &mut Interp, argv: Vec<String>, name: &str, flag: char) -> Exe
             options_done = true;
             operands.push(arg.clone());
         }
+    }
+    if functions && flag == 'x' && !operands.is_empty() {
+        // `export -f name`: the function goes to child shells.
+        let mut status = 0;
+        for operand in operands {
+            if !sh.state.functions.contains_key(operand.as_str()) {
+                sh.builtin_error(name, &format!("{operand}: not a function"))
+                    .await;
+                status = 1;
+            } else if unmark {
+                sh.state.exported_functions.remove(operand.as_str());
+            } else {
+                sh.state
+                    .exported_functions
+                    .insert(Arc::from(operand.as_str()));
+            }
+        }
+        return done(status);
     }
     if operands.is_empty() || print && operands.is_empty() {
         let mut names: Vec<(String, Option<Value>)> = sh

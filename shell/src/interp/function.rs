@@ -66,6 +66,12 @@ impl Interp {
                 state.vars.insert(name, var.clone());
             }
         }
+        for name in &self.state.exported_functions {
+            if let Some(function) = self.state.functions.get(name) {
+                state.functions.insert(name.clone(), function.clone());
+            }
+        }
+        state.exported_functions = self.state.exported_functions.clone();
         state.dir_stack = Vec::new();
         state.arg0 = Arc::from(arg0.as_str());
         state.positional = Arc::new(args);

@@ -42,6 +42,8 @@ pub struct State {
     pub vars: Variables,
     /// Functions by name.
     pub functions: imbl::HashMap<Arc<str>, Function>,
+    /// Functions marked with `export -f`: child shells get them.
+    pub exported_functions: imbl::HashSet<Arc<str>>,
     /// Aliases by name.
     pub aliases: imbl::HashMap<Arc<str>, Arc<str>>,
     /// `set` and `shopt` options.
@@ -101,6 +103,7 @@ impl State {
             vars: Variables::default(),
             functions: imbl::HashMap::new(),
             aliases: imbl::HashMap::new(),
+            exported_functions: imbl::HashSet::new(),
             options: Options::default(),
             arg0: Arc::from("bash"),
             positional: Arc::new(Vec::new()),
