@@ -275,6 +275,16 @@ impl Interp {
             },
             Parameter::NamedWithIndex { name, index } => {
                 let key = self.subscript(name, index).await?;
+                if let (Some(Value::Indexed(map)), Ok(n)) = (self.value(name), key.parse::<i64>()) {
+                    let end = map.keys().next_back().map_or(0, |last| last + 1);
+                    if n < 0 && end + n < 0 {
+                        // `${a[-5]}` past the start: bash complains and
+                        // expands to nothing.
+                        self.error_line(&format!("{name}: bad array subscript"))
+                            .await;
+                        return Ok(Resolved::Unset);
+                    }
+                }
                 match self.element(name, &key) {
                     Some(value) => Resolved::One(value),
                     None => Resolved::Unset,
