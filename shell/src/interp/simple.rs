@@ -428,6 +428,15 @@ impl Interp {
         result.map(Some)
     }
 
+    /// True if `$PATH` holds a directory where the tools live.
+    fn path_has_system_dirs(&mut self) -> bool {
+        const SYSTEM_DIRS: &[&str] = &["/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"];
+        self.scalar("PATH").is_some_and(|path| {
+            path.split(':')
+                .any(|dir| SYSTEM_DIRS.contains(&dir.trim_end_matches('/')))
+        })
+    }
+
     /// The tool a path such as `/usr/bin/sort` names, when no such file
     /// exists in the filesystem: the tools live nowhere, but scripts name
     /// them by the paths they have on a Linux system.
@@ -469,8 +478,22 @@ impl Interp {
             self.set_status(status);
             return Ok(Flow::Normal);
         }
-        if self.env.runner.lookup(&name).await.is_none() {
-            self.error_line(&format!("{name}: command not found")).await;
+        let kind = self.env.runner.lookup(&name).await;
+        let reachable = match kind {
+            None => false,
+            // Tools live in the system directories: a `PATH` without any
+            // of them finds none, as on a real system.
+            Some(crate::runner::CommandKind::Tool) => self.path_has_system_dirs(),
+            Some(crate::runner::CommandKind::Host) => true,
+        };
+        if !reachable {
+            // An empty or unset `PATH` searches the current directory only.
+            let why = if self.scalar("PATH").is_none_or(|p| p.is_empty()) {
+                "No such file or directory"
+            } else {
+                "command not found"
+            };
+            self.error_line(&format!("{name}: {why}")).await;
             self.set_status(STATUS_NOT_FOUND);
             return Ok(Flow::Normal);
         }
