@@ -57,6 +57,7 @@ pub(crate) fn locate(tokens: &[Token]) -> Located {
         at_start: true,
         body_empty: true,
         pending_operator: false,
+        command_words: 0,
     };
     walk.run()
 }
@@ -71,6 +72,8 @@ struct Walk<'a> {
     body_empty: bool,
     /// The last token was `|`, `&&` or `||`: a command must follow.
     pending_operator: bool,
+    /// Words of the simple command being read.
+    command_words: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -114,6 +117,7 @@ impl<'a> Walk<'a> {
 
     /// A command starts (or a reserved word continues a construct).
     fn begin_command(&mut self) {
+        self.command_words = 1;
         self.at_start = false;
         self.body_empty = false;
         self.pending_operator = false;
@@ -152,6 +156,7 @@ impl<'a> Walk<'a> {
             return self.operator(pos, &text);
         }
         if !self.at_start {
+            self.command_words += 1;
             return None;
         }
         // A word where a command may start.
@@ -244,6 +249,17 @@ impl<'a> Walk<'a> {
             }
             "(" => {
                 if !self.at_start {
+                    // `name (` may still become `name ()`, a function
+                    // definition: bash reports the token after the `(`.
+                    if self.command_words == 1 {
+                        return Some(match self.tokens.get(self.pos) {
+                            Some(_) => self.unexpected(self.pos),
+                            None => Located::Unexpected {
+                                token: "newline".into(),
+                                line: self.tokens[pos].location().start.line.max(1),
+                            },
+                        });
+                    }
                     return Some(self.unexpected(pos));
                 }
                 if self.text(self.pos) == Some("(") {
@@ -406,6 +422,10 @@ mod tests {
         assert_eq!(located(")"), unexpected(")", 1));
         assert_eq!(located("if then"), unexpected("then", 1));
         assert_eq!(located("echo a; fi"), unexpected("fi", 1));
+        assert_eq!(located("echo (a"), unexpected("a", 1));
+        assert_eq!(located("echo a (b"), unexpected("(", 1));
+        assert_eq!(located("f() { echo (; }"), unexpected(";", 1));
+        assert_eq!(located("echo ("), unexpected("newline", 1));
     }
 
     #[test]
