@@ -443,18 +443,7 @@ impl Interp {
         err: parse::SyntaxError,
         file: Option<&str>,
     ) -> i32 {
-        /// Prefixes tried, from the longest (a bound for huge scripts).
-        const MAX_ATTEMPTS: usize = 256;
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(script.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let complete_lines = err.line.saturating_sub(1).min(line_starts.len() - 1);
-        let prefix = (1..=complete_lines)
-            .rev()
-            .take(MAX_ATTEMPTS)
-            .find_map(|lines| {
-                parse::parse(&script[..line_starts[lines]], self.state.options.extglob).ok()
-            });
+        let prefix = parse::complete_prefix(script, err.line, self.state.options.extglob);
         if let Some(program) = prefix {
             let result = self.run_program(&program).await;
             if let Err(interrupt) = result {

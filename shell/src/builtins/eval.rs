@@ -73,23 +73,36 @@ pub(crate) fn source(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<R
             return Err(sh.fatal(1, message).await);
         }
         let source = String::from_utf8_lossy(&bytes).into_owned();
-        let program = match parse::parse(&source, sh.state.options.extglob) {
-            Ok(program) => program,
-            Err(err) => {
-                sh.error_line(&format!("{file}: line {}: {}", err.line, err.message))
-                    .await;
-                return done(2);
-            }
+        let (program, error) = match parse::parse(&source, sh.state.options.extglob) {
+            Ok(program) => (Some(program), None),
+            // As bash, the whole lines before the error run first.
+            Err(err) => (
+                parse::complete_prefix(&source, err.line, sh.state.options.extglob),
+                Some(err),
+            ),
         };
         let saved = (argv.len() > 2)
             .then(|| std::mem::replace(&mut sh.state.positional, Arc::new(argv[2..].to_vec())));
         sh.state.sourcing += 1;
         sh.state.depth += 1;
-        let result = sh.run_program(&program).await;
+        let result = match &program {
+            Some(program) => sh.run_program(program).await,
+            None => Ok(Flow::Normal),
+        };
         sh.state.depth -= 1;
         sh.state.sourcing -= 1;
         if let Some(saved) = saved {
             sh.state.positional = saved;
+        }
+        if let Some(err) = error {
+            result?;
+            let prefix = format!("{file}: line {}: ", err.line);
+            sh.error_line_bare(&format!("{prefix}{}", err.message))
+                .await;
+            if let Some(line) = &err.source_line {
+                sh.error_line_bare(&format!("{prefix}`{line}'")).await;
+            }
+            return done(2);
         }
         match result? {
             Flow::Return | Flow::Normal => Ok((sh.state.last_status, Flow::Normal)),

@@ -36,6 +36,17 @@ impl Interp {
                 self.print_warnings(&parsed.warnings).await;
                 self.run_program(&parsed.program).await
             }
+            Err(err) if what == "eval" => {
+                // bash numbers the lines of the evaluated text itself.
+                let prefix = format!("{}: eval: line {}: ", self.state.arg0, err.line);
+                self.error_line_bare(&format!("{prefix}{}", err.message))
+                    .await;
+                if let Some(line) = &err.source_line {
+                    self.error_line_bare(&format!("{prefix}`{line}'")).await;
+                }
+                self.set_status(2);
+                Ok(Flow::Normal)
+            }
             Err(err) => {
                 let saved = self.state.lineno;
                 self.state.lineno = err.line as u32;

@@ -78,6 +78,26 @@ pub(crate) fn parse(source: &str, extglob: bool) -> Result<ast::Program, SyntaxE
     parse_reporting(source, extglob).map(|parsed| parsed.program)
 }
 
+/// The whole lines of `source` before the line of a syntax error, parsed:
+/// bash reads and runs one complete command at a time, so these run
+/// before the error is reported. `None` if no such prefix parses.
+pub(crate) fn complete_prefix(
+    source: &str,
+    error_line: usize,
+    extglob: bool,
+) -> Option<ast::Program> {
+    /// Prefixes tried, from the longest (a bound for huge scripts).
+    const MAX_ATTEMPTS: usize = 256;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let complete_lines = error_line.saturating_sub(1).min(line_starts.len() - 1);
+    (1..=complete_lines)
+        .rev()
+        .take(MAX_ATTEMPTS)
+        .find_map(|lines| parse(&source[..line_starts[lines]], extglob).ok())
+}
+
 /// A parsed script and the warnings bash would print while reading it.
 #[derive(Debug)]
 pub(crate) struct Parsed {
