@@ -428,7 +428,7 @@ impl Interp {
             Err(err) => return self.run_until_syntax_error(script, err, file).await,
         };
         self.print_warnings(&parsed.warnings).await;
-        let result = self.run_program(&parsed.program).await;
+        let result = self.run_top_level(&parsed.program, script).await;
         let status = self.finish(result).await;
         self.wait_all().await;
         status

@@ -19,6 +19,41 @@ impl Interp {
         })
     }
 
+    /// Runs the script of a call: as [`Interp::run_program`], but under
+    /// `set -v` each complete command's lines of `source` are written to
+    /// stderr before it runs, as bash echoes its input as it reads it.
+    pub(crate) async fn run_top_level(&mut self, program: &ast::Program, source: &str) -> Exec {
+        let mut shown_to = 0;
+        let starts: Vec<Option<usize>> = program
+            .complete_commands
+            .iter()
+            .map(|list| list.location().map(|loc| loc.start.index))
+            .collect();
+        for (index, list) in program.complete_commands.iter().enumerate() {
+            if self.state.options.verbose {
+                // The lines from this command up to the next one's line.
+                if let Some(start) = starts[index] {
+                    let start = line_start(source, start).max(shown_to);
+                    let end = match starts.get(index + 1).copied().flatten() {
+                        Some(next) => line_start(source, next).saturating_sub(1),
+                        None => source.trim_end_matches('\n').len(),
+                    };
+                    let end = end.max(line_end(source, start));
+                    if start < end {
+                        let text = format!("{}\n", &source[start..end]);
+                        let _ = self.state.fds.stderr().write_all(text.as_bytes()).await;
+                        shown_to = end;
+                    }
+                }
+            }
+            let flow = self.run_list(list).await?;
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
     /// Parses and runs `source` in this shell (`eval`, traps, `source`).
     /// A syntax error prints bash's message and returns status 2 as a
     /// normal status (it ends the shell only at the top level).
@@ -227,4 +262,16 @@ impl Interp {
             job.abort();
         }
     }
+}
+
+/// The start of the line holding byte `at` of `source`.
+fn line_start(source: &str, at: usize) -> usize {
+    let at = at.min(source.len());
+    source[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The end (before the newline) of the line holding byte `at`.
+fn line_end(source: &str, at: usize) -> usize {
+    let at = at.min(source.len());
+    source[at..].find('\n').map_or(source.len(), |i| at + i)
 }
