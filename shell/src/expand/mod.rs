@@ -171,6 +171,46 @@ fn join_parts(parts: &[Part], separator: &str) -> String {
     out
 }
 
+/// `$` + `{name~~}rest` (or `~`): the variable, whether all characters
+/// toggle, and the text after the brace.
+fn case_toggle<'a>(
+    text: &str,
+    next: Option<&'a WordPieceWithSource>,
+) -> Option<(&'a str, bool, &'a str)> {
+    if !text.ends_with('$') {
+        return None;
+    }
+    let Some(WordPieceWithSource {
+        piece: WordPiece::Text(next),
+        ..
+    }) = next
+    else {
+        return None;
+    };
+    let inner = next.strip_prefix('{')?;
+    let close = inner.find('}')?;
+    let (body, rest) = (&inner[..close], &inner[close + 1..]);
+    let (name, all) = match body.strip_suffix("~~") {
+        Some(name) => (name, true),
+        None => (body.strip_suffix('~')?, false),
+    };
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some((name, all, rest))
+}
+
+/// `c` in the other case.
+fn toggle(c: char) -> String {
+    if c.is_uppercase() {
+        c.to_lowercase().collect()
+    } else {
+        c.to_uppercase().collect()
+    }
+}
+
 /// The word parser leaves a `${…}` it cannot read as the texts `$` and
 /// `{…}`: bash's "bad substitution", with its message.
 fn bad_substitution(text: &str, next: Option<&WordPieceWithSource>) -> Option<String> {
@@ -348,9 +388,37 @@ impl Interp {
         parts: &'a mut Vec<Part>,
     ) -> BoxFuture<'a, Exec<()>> {
         Box::pin(async move {
+            let mut skip_next = false;
             for (index, piece) in pieces.iter().enumerate() {
+                if std::mem::take(&mut skip_next) {
+                    continue;
+                }
                 match &piece.piece {
                     WordPiece::Text(text) => {
+                        if let Some((name, all, rest)) = case_toggle(text, pieces.get(index + 1)) {
+                            // `${v~~}` / `${v~}`, which the word parser
+                            // leaves as text: toggle the case.
+                            let before = &text[..text.len() - 1];
+                            let value = self.scalar(name).unwrap_or_default();
+                            let toggled: String = value
+                                .chars()
+                                .enumerate()
+                                .map(|(i, c)| {
+                                    if all || i == 0 {
+                                        toggle(c)
+                                    } else {
+                                        c.to_string()
+                                    }
+                                })
+                                .collect();
+                            for piece in [before, toggled.as_str(), rest] {
+                                if !piece.is_empty() {
+                                    parts.push(Part::expanded(piece, in_quotes));
+                                }
+                            }
+                            skip_next = true;
+                            continue;
+                        }
                         if let Some(message) = bad_substitution(text, pieces.get(index + 1)) {
                             return Err(self.fatal(1, message).await);
                         }
