@@ -4,6 +4,8 @@
 //!   is loaded once, before measuring).
 //! - `sandbox/new`: creating an empty in-memory sandbox.
 //! - `sandbox/fork`: forking a sandbox holding N files.
+//! - `shell/*`: scripts through `Sandbox::exec` (a builtin in an existing
+//!   sandbox, a new sandbox running it, a pipeline of tools).
 //!
 //! Run: `cargo bench -p wasm-agent-benches --bench sandbox`.
 
@@ -12,15 +14,21 @@ use wasm_agent::{Command, Runtime, Sandbox};
 
 fn runtime() -> Runtime {
     let runtime = Runtime::new().expect("runtime");
-    runtime.preload().expect("guest tools (run scripts/build-guest-tools.sh)");
+    runtime
+        .preload()
+        .expect("guest tools (run scripts/build-guest-tools.sh)");
     runtime
 }
 
 fn commands(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let runtime = runtime();
     let sandbox = Sandbox::new(&runtime);
-    rt.block_on(sandbox.write_file("/small.txt", "hello, world\n")).unwrap();
+    rt.block_on(sandbox.write_file("/small.txt", "hello, world\n"))
+        .unwrap();
     let mut group = c.benchmark_group("command");
     for argv in [
         &["true"][..],
@@ -42,7 +50,10 @@ fn commands(c: &mut Criterion) {
 }
 
 fn sandboxes(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let runtime = Runtime::builder().default_tools(false).build().unwrap();
     let mut group = c.benchmark_group("sandbox");
     group.bench_function("new", |b| b.iter(|| Sandbox::new(&runtime)));
@@ -63,5 +74,37 @@ fn sandboxes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, commands, sandboxes);
+fn shell(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let runtime = runtime();
+    let sandbox = Sandbox::new(&runtime);
+    rt.block_on(sandbox.write_file("/small.txt", "b\na\nb\n"))
+        .unwrap();
+    let mut group = c.benchmark_group("shell");
+    group.bench_function("builtin echo", |b| {
+        b.to_async(&rt).iter(|| async {
+            let out = sandbox.exec("echo hi").await.unwrap();
+            assert_eq!(out.stdout, b"hi\n");
+        })
+    });
+    group.bench_function("new sandbox + builtin echo", |b| {
+        b.to_async(&rt).iter(|| async {
+            let fresh = Sandbox::new(&runtime);
+            let out = fresh.exec("echo hi").await.unwrap();
+            assert_eq!(out.stdout, b"hi\n");
+        })
+    });
+    group.bench_function("sort | uniq -c", |b| {
+        b.to_async(&rt).iter(|| async {
+            let out = sandbox.exec("sort /small.txt | uniq -c").await.unwrap();
+            assert_eq!(out.exit_code, 0, "{}", out.stderr_lossy());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, commands, sandboxes, shell);
 criterion_main!(benches);
