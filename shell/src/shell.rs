@@ -458,11 +458,12 @@ impl Interp {
             Some(file) => format!("{file}: line {}: ", err.line),
             None => format!("{}: -c: line {}: ", self.state.arg0, err.line),
         };
-        let mut text = format!("{prefix}{}\n", err.message);
-        if let Some(line) = &err.source_line {
-            text.push_str(&format!("{prefix}`{line}'\n"));
-        }
-        let _ = self.state.fds.stderr().write_all(text.as_bytes()).await;
+        let _ = self
+            .state
+            .fds
+            .stderr()
+            .write_all(err.report(&prefix).as_bytes())
+            .await;
         self.state.last_status = 2;
         let status = self.finish(Ok(crate::error::Flow::Normal)).await;
         self.wait_all().await;

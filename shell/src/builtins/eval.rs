@@ -96,12 +96,8 @@ pub(crate) fn source(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<R
         }
         if let Some(err) = error {
             result?;
-            let prefix = format!("{file}: line {}: ", err.line);
-            sh.error_line_bare(&format!("{prefix}{}", err.message))
-                .await;
-            if let Some(line) = &err.source_line {
-                sh.error_line_bare(&format!("{prefix}`{line}'")).await;
-            }
+            let report = err.report(&format!("{file}: line {}: ", err.line));
+            let _ = sh.state.fds.stderr().write_all(report.as_bytes()).await;
             return done(2);
         }
         match result? {

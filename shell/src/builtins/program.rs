@@ -29,9 +29,15 @@ use std::time::Instant;
 /// Where programs live, as `type` and `which` report them.
 pub(crate) const BIN_DIR: &str = "/usr/bin";
 
+/// The directories of a Linux system where programs live: paths into them
+/// name tools, and a `PATH` without any of them finds none.
+pub(crate) const SYSTEM_DIRS: &[&str] =
+    &["/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"];
+
 /// Commands implemented by the shell that are programs on a real system:
 /// `type` calls them files in [`BIN_DIR`], and programs may run them.
-pub(crate) const SHELL_PROGRAMS: &[&str] = &["bash", "chmod", "env", "sh", "timeout", "which", "xargs"];
+pub(crate) const SHELL_PROGRAMS: &[&str] =
+    &["bash", "chmod", "env", "sh", "timeout", "which", "xargs"];
 
 /// True if `name` is one of [`SHELL_PROGRAMS`].
 pub(crate) fn is_shell_program(name: &str) -> bool {
@@ -130,15 +136,10 @@ pub(crate) fn run(
 /// The program a path such as `/usr/bin/grep` names when no such file
 /// exists: programs live nowhere, but scripts (and `which`) name them by
 /// the paths they have on a Linux system.
-async fn system_program(sh: &Interp, path: &str) -> Option<String> {
-    const SYSTEM_DIRS: &[&str] = &[
-        "/bin/",
-        "/usr/bin/",
-        "/usr/local/bin/",
-        "/sbin/",
-        "/usr/sbin/",
-    ];
-    let name = SYSTEM_DIRS.iter().find_map(|dir| path.strip_prefix(dir))?;
+pub(crate) async fn system_program(sh: &Interp, path: &str) -> Option<String> {
+    let name = SYSTEM_DIRS
+        .iter()
+        .find_map(|dir| path.strip_prefix(dir)?.strip_prefix('/'))?;
     if name.is_empty() || name.contains('/') || sh.env.fs.symlink_metadata(path).await.is_ok() {
         return None;
     }

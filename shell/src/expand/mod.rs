@@ -171,23 +171,28 @@ fn join_parts(parts: &[Part], separator: &str) -> String {
     out
 }
 
+/// The text after `${` when the word parser left a `${…}` unread: a text
+/// piece ending in `$`, then one starting with `{`.
+fn unread_braces<'a>(text: &str, next: Option<&'a WordPieceWithSource>) -> Option<&'a str> {
+    if !text.ends_with('$') {
+        return None;
+    }
+    match next {
+        Some(WordPieceWithSource {
+            piece: WordPiece::Text(next),
+            ..
+        }) => next.strip_prefix('{'),
+        _ => None,
+    }
+}
+
 /// `$` + `{name~~}rest` (or `~`): the variable, whether all characters
 /// toggle, and the text after the brace.
 fn case_toggle<'a>(
     text: &str,
     next: Option<&'a WordPieceWithSource>,
 ) -> Option<(&'a str, bool, &'a str)> {
-    if !text.ends_with('$') {
-        return None;
-    }
-    let Some(WordPieceWithSource {
-        piece: WordPiece::Text(next),
-        ..
-    }) = next
-    else {
-        return None;
-    };
-    let inner = next.strip_prefix('{')?;
+    let inner = unread_braces(text, next)?;
     let close = inner.find('}')?;
     let (body, rest) = (&inner[..close], &inner[close + 1..]);
     let (name, all) = match body.strip_suffix("~~") {
@@ -214,17 +219,7 @@ fn toggle(c: char) -> String {
 /// The word parser leaves a `${…}` it cannot read as the texts `$` and
 /// `{…}`: bash's "bad substitution", with its message.
 fn bad_substitution(text: &str, next: Option<&WordPieceWithSource>) -> Option<String> {
-    if !text.ends_with('$') {
-        return None;
-    }
-    let Some(WordPieceWithSource {
-        piece: WordPiece::Text(next),
-        ..
-    }) = next
-    else {
-        return None;
-    };
-    let inner = next.strip_prefix('{')?;
+    let inner = unread_braces(text, next)?;
     let end = inner.find('}').map_or(inner.len(), |i| i + 1);
     Some(format!("${{{}: bad substitution", &inner[..end]))
 }

@@ -119,9 +119,8 @@ pub(crate) fn has_magic(pattern: &str, extglob: bool) -> bool {
             // test command, is a plain word); the first character of the
             // set may itself be `]` (`[]a]`), after an optional `!` or `^`.
             '[' => {
-                let rest: String = chars.clone().collect();
-                let body = rest.strip_prefix(['!', '^']).unwrap_or(&rest);
-                let mut body = body.chars();
+                let mut body = chars.clone();
+                body.next_if(|c| matches!(c, '!' | '^'));
                 if body.next().is_some() && body.any(|c| c == ']') {
                     return true;
                 }

@@ -349,10 +349,9 @@ impl Interp {
         let text = self.expand_arith_text(expr).await?;
         if self.state.options.xtrace {
             // bash shows the expression as written, between `(( ` and ` ))`.
-            let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
             let (before, after) = (" ".repeat(padding.0), " ".repeat(padding.1));
-            let line = format!("{ps4}(( {before}{text}{after} ))\n");
-            let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
+            self.trace_line(&format!("(( {before}{text}{after} ))"))
+                .await;
         }
         match self.eval_arith_str(&text) {
             Ok(value) => Ok(i32::from(value == 0)),

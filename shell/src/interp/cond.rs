@@ -149,9 +149,7 @@ impl Interp {
         } else {
             ""
         };
-        let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
-        let line = format!("{ps4}[[ {negation}{test} ]]\n");
-        let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
+        self.trace_line(&format!("[[ {negation}{test} ]]")).await;
     }
 
     /// `[[ $s =~ regex ]]`: quoted parts of the regex match literally;

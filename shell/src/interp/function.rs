@@ -108,10 +108,8 @@ impl Interp {
             }
             Err(err) => {
                 child.state.lineno = err.line as u32;
-                child.error_line(&err.message).await;
-                if let Some(line) = &err.source_line {
-                    child.error_line(&format!("`{line}'")).await;
-                }
+                let report = err.report(&child.error_prefix());
+                let _ = child.state.fds.stderr().write_all(report.as_bytes()).await;
                 2
             }
         }

@@ -73,22 +73,16 @@ impl Interp {
             }
             Err(err) if what == "eval" => {
                 // bash numbers the lines of the evaluated text itself.
-                let prefix = format!("{}: eval: line {}: ", self.state.arg0, err.line);
-                self.error_line_bare(&format!("{prefix}{}", err.message))
-                    .await;
-                if let Some(line) = &err.source_line {
-                    self.error_line_bare(&format!("{prefix}`{line}'")).await;
-                }
+                let report = err.report(&format!("{}: eval: line {}: ", self.state.arg0, err.line));
+                let _ = self.state.fds.stderr().write_all(report.as_bytes()).await;
                 self.set_status(2);
                 Ok(Flow::Normal)
             }
             Err(err) => {
                 let saved = self.state.lineno;
                 self.state.lineno = err.line as u32;
-                self.error_line(&format!("{what}: {}", err.message)).await;
-                if let Some(line) = &err.source_line {
-                    self.error_line(&format!("{what}: `{line}'")).await;
-                }
+                let report = err.report(&format!("{}{what}: ", self.error_prefix()));
+                let _ = self.state.fds.stderr().write_all(report.as_bytes()).await;
                 self.state.lineno = saved;
                 self.set_status(2);
                 Ok(Flow::Normal)

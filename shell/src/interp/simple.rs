@@ -430,32 +430,10 @@ impl Interp {
 
     /// True if `$PATH` holds a directory where the tools live.
     fn path_has_system_dirs(&mut self) -> bool {
-        const SYSTEM_DIRS: &[&str] = &["/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"];
         self.scalar("PATH").is_some_and(|path| {
             path.split(':')
-                .any(|dir| SYSTEM_DIRS.contains(&dir.trim_end_matches('/')))
+                .any(|dir| builtins::program::SYSTEM_DIRS.contains(&dir.trim_end_matches('/')))
         })
-    }
-
-    /// The tool a path such as `/usr/bin/sort` names, when no such file
-    /// exists in the filesystem: the tools live nowhere, but scripts name
-    /// them by the paths they have on a Linux system.
-    async fn system_path_tool(&mut self, path: &str) -> Option<String> {
-        const SYSTEM_DIRS: &[&str] = &[
-            "/bin/",
-            "/usr/bin/",
-            "/usr/local/bin/",
-            "/sbin/",
-            "/usr/sbin/",
-        ];
-        let tool = SYSTEM_DIRS.iter().find_map(|dir| path.strip_prefix(dir))?;
-        if tool.is_empty() || tool.contains('/') || self.env.fs.symlink_metadata(path).await.is_ok()
-        {
-            return None;
-        }
-        let known = builtins::program::is_shell_program(tool)
-            || self.env.runner.lookup(tool).await.is_some();
-        known.then(|| tool.to_string())
     }
 
     /// Runs a command the shell does not implement: a host command or guest
@@ -467,7 +445,7 @@ impl Interp {
     ) -> Exec {
         let mut argv = argv;
         let mut name = argv[0].clone();
-        if let Some(tool) = self.system_path_tool(&name).await {
+        if let Some(tool) = builtins::program::system_program(self, &name).await {
             // `/usr/bin/env`, `/bin/true`: the tools are where `which`
             // says they are.
             argv[0] = tool.clone();
@@ -531,9 +509,14 @@ impl Interp {
     /// `set -x`: prints `+ command args` to stderr (`$PS4`, quoted like
     /// bash does for words needing it).
     pub(crate) async fn xtrace(&mut self, words: &[String]) {
-        let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
         let shown: Vec<String> = words.iter().map(|w| xtrace_quote(w)).collect();
-        let line = format!("{ps4}{}\n", shown.join(" "));
+        self.trace_line(&shown.join(" ")).await;
+    }
+
+    /// `set -x`: prints `text` after `$PS4` on stderr, as it is.
+    pub(crate) async fn trace_line(&mut self, text: &str) {
+        let ps4 = self.scalar("PS4").unwrap_or_else(|| "+ ".to_string());
+        let line = format!("{ps4}{text}\n");
         let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
     }
 }

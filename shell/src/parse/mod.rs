@@ -20,6 +20,18 @@ pub struct SyntaxError {
     pub source_line: Option<String>,
 }
 
+impl SyntaxError {
+    /// bash's lines for this error, each after `prefix` (`bash: -c: line
+    /// 2: `, `file: line 2: `…): the message, then the offending line.
+    pub(crate) fn report(&self, prefix: &str) -> String {
+        let mut text = format!("{prefix}{}\n", self.message);
+        if let Some(line) = &self.source_line {
+            text.push_str(&format!("{prefix}`{line}'\n"));
+        }
+        text
+    }
+}
+
 /// The parser options matching the shell options in force.
 ///
 /// Extended globs are always parsed: a script is parsed whole before it
