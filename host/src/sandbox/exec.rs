@@ -1,7 +1,7 @@
 //! Running shell scripts in a sandbox: [`Sandbox::exec`].
 
 use super::Sandbox;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::io::Output;
 use crate::shell_runner::SandboxRunner;
 use std::sync::Arc;
@@ -72,18 +72,7 @@ impl Sandbox {
     /// A working directory given for one call must exist.
     async fn check_options(&self, mut options: ExecOptions) -> Result<ExecOptions> {
         if let Some(dir) = options.cwd.take() {
-            let dir = self.resolve(&dir)?;
-            match self.fs().metadata(&dir).await {
-                Ok(meta) if meta.is_dir() => {}
-                Ok(_) => {
-                    return Err(Error::new(
-                        ErrorKind::InvalidArgument,
-                        format!("exec: working directory {dir} is not a directory"),
-                    ))
-                }
-                Err(err) => return Err(err.into()),
-            }
-            options.cwd = Some(dir);
+            options.cwd = Some(self.working_dir(&dir, "exec: ").await?);
         }
         Ok(options)
     }

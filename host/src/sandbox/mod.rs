@@ -274,20 +274,10 @@ impl Sandbox {
     /// captures) and returns its exit status.
     pub async fn spawn(&self, mut command: Command) -> Result<i32> {
         let cwd = match command.cwd.take() {
-            Some(dir) => self.resolve(&dir)?,
+            Some(dir) => dir,
             None => self.cwd.clone(),
         };
-        let fs = self.fs();
-        match fs.metadata(&cwd).await {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                return Err(Error::new(
-                    ErrorKind::InvalidArgument,
-                    format!("working directory {cwd} is not a directory"),
-                ))
-            }
-            Err(err) => return Err(err.into()),
-        }
+        let cwd = self.working_dir(&cwd, "").await?;
         command.cwd(cwd);
         if command.limits.is_none() {
             command.limits = self.limits.clone();
@@ -296,7 +286,21 @@ impl Sandbox {
         env.retain(|(name, _)| !command.env.iter().any(|(n, _)| n == name));
         env.append(&mut command.env);
         command.env = env;
-        self.runtime.run(fs, command).await
+        self.runtime.run(self.fs(), command).await
+    }
+
+    /// `dir` resolved against the sandbox's working directory; an error
+    /// (its message after `context`) unless it is an existing directory.
+    pub(crate) async fn working_dir(&self, dir: &str, context: &str) -> Result<String> {
+        let dir = self.resolve(dir)?;
+        match self.fs().metadata(&dir).await {
+            Ok(meta) if meta.is_dir() => Ok(dir),
+            Ok(_) => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{context}working directory {dir} is not a directory"),
+            )),
+            Err(err) => Err(err.into()),
+        }
     }
 
     fn effective_limits(&self, command: &Command) -> Limits {

@@ -2,7 +2,6 @@
 
 use crate::stdio;
 use std::time::Duration;
-use wasm_agent::io::{pipe, Input, Output, DEFAULT_PIPE_CAPACITY};
 use wasm_agent::{Error, ErrorKind, ExecOptions, Result, Sandbox};
 
 /// Where the script comes from.
@@ -50,29 +49,15 @@ pub async fn run(sandbox: &Sandbox, source: Source, timeout: Option<f64>) -> Res
             (script, false)
         }
     };
+    let mut streams = stdio::attach();
     if attach_stdin {
-        let (writer, reader) = pipe(DEFAULT_PIPE_CAPACITY);
-        // The copier may block on a terminal forever; it is detached and
-        // dropped when the process exits.
-        tokio::spawn(stdio::copy_in(writer));
-        options.stdin = Some(Input::pipe(reader));
+        options.stdin = Some(std::mem::take(&mut streams.stdin));
     }
-    let (out_writer, out_reader) = pipe(DEFAULT_PIPE_CAPACITY);
-    let out = tokio::spawn(stdio::copy_out(out_reader, std::io::stdout()));
-    // `2>&1`: one stream keeps the script's interleaving of the two.
-    let (stderr, err) = if stdio::stdout_is_stderr() {
-        (Output::Pipe(out_writer.clone()), None)
-    } else {
-        let (err_writer, err_reader) = pipe(DEFAULT_PIPE_CAPACITY);
-        let err = tokio::spawn(stdio::copy_out(err_reader, std::io::stderr()));
-        (Output::Pipe(err_writer), Some(err))
-    };
+    let stdout = std::mem::take(&mut streams.stdout);
+    let stderr = std::mem::take(&mut streams.stderr);
     let status = sandbox
-        .exec_streaming(&script, options, Output::Pipe(out_writer), stderr)
+        .exec_streaming(&script, options, stdout, stderr)
         .await;
-    let _ = out.await;
-    if let Some(err) = err {
-        let _ = err.await;
-    }
+    streams.finish().await;
     status
 }

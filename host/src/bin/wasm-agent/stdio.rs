@@ -15,7 +15,7 @@ pub fn guest_env() -> Vec<(String, String)> {
 
 /// True if this process's stdout and stderr are the same open file (`2>&1`
 /// into a file, a pipe or a terminal).
-pub fn stdout_is_stderr() -> bool {
+fn stdout_is_stderr() -> bool {
     use std::os::unix::fs::MetadataExt;
     let identity = |fd: u32| {
         std::fs::metadata(format!("/proc/self/fd/{fd}"))
@@ -29,7 +29,7 @@ pub fn stdout_is_stderr() -> bool {
 }
 
 /// Copies this process's stdin into `writer` until either side ends.
-pub async fn copy_in(writer: PipeWriter) {
+async fn copy_in(writer: PipeWriter) {
     let mut stdin = tokio::io::stdin();
     let mut buf = vec![0; 64 * 1024];
     loop {
@@ -49,7 +49,7 @@ pub async fn copy_in(writer: PipeWriter) {
 /// The writes block: the CLI's one thread has nothing else to do while
 /// its own stdout is full, and tokio's asynchronous stdout would start a
 /// thread per stream (a measurable part of a short command's start-up).
-pub async fn copy_out(mut reader: PipeReader, mut sink: impl std::io::Write) {
+async fn copy_out(mut reader: PipeReader, mut sink: impl std::io::Write) {
     let mut buf = vec![0; 64 * 1024];
     loop {
         let n = reader.read(&mut buf).await;
@@ -61,22 +61,58 @@ pub async fn copy_out(mut reader: PipeReader, mut sink: impl std::io::Write) {
     }
 }
 
+/// This process's standard streams as a command's or a script's.
+pub struct Attached {
+    /// Our stdin, copied in by a detached task (it may block on a
+    /// terminal forever and is dropped when the process exits).
+    pub stdin: Input,
+    /// Our stdout.
+    pub stdout: Output,
+    /// Our stderr; the same stream as `stdout` when both are one file
+    /// (`2>&1`), which keeps their interleaving.
+    pub stderr: Output,
+    copiers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Connects pipes to this process's stdin, stdout and stderr.
+pub fn attach() -> Attached {
+    let (in_writer, in_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+    tokio::spawn(copy_in(in_writer));
+    let (out_writer, out_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+    let mut copiers = vec![tokio::spawn(copy_out(out_reader, std::io::stdout()))];
+    let stderr = if stdout_is_stderr() {
+        Output::Pipe(out_writer.clone())
+    } else {
+        let (err_writer, err_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+        copiers.push(tokio::spawn(copy_out(err_reader, std::io::stderr())));
+        Output::Pipe(err_writer)
+    };
+    Attached {
+        stdin: Input::pipe(in_reader),
+        stdout: Output::Pipe(out_writer),
+        stderr,
+        copiers,
+    }
+}
+
+impl Attached {
+    /// Waits until everything written has been copied out (the writers
+    /// must be gone: the command or script has ended).
+    pub async fn finish(self) {
+        for copier in self.copiers {
+            let _ = copier.await;
+        }
+    }
+}
+
 /// Runs `command` with its streams attached to ours and returns its status.
 pub async fn run_attached(sandbox: &Sandbox, mut command: Command) -> wasm_agent::Result<i32> {
-    let (in_writer, in_reader) = pipe(DEFAULT_PIPE_CAPACITY);
-    let (out_writer, out_reader) = pipe(DEFAULT_PIPE_CAPACITY);
-    let (err_writer, err_reader) = pipe(DEFAULT_PIPE_CAPACITY);
+    let mut streams = attach();
     command
-        .stdin(Input::pipe(in_reader))
-        .stdout(Output::Pipe(out_writer))
-        .stderr(Output::Pipe(err_writer));
-    // The stdin copier may block on a terminal forever; it is detached and
-    // simply dropped when the process exits.
-    tokio::spawn(copy_in(in_writer));
-    let out = tokio::spawn(copy_out(out_reader, std::io::stdout()));
-    let err = tokio::spawn(copy_out(err_reader, std::io::stderr()));
+        .stdin(std::mem::take(&mut streams.stdin))
+        .stdout(std::mem::take(&mut streams.stdout))
+        .stderr(std::mem::take(&mut streams.stderr));
     let status = sandbox.spawn(command).await;
-    let _ = out.await;
-    let _ = err.await;
+    streams.finish().await;
     status
 }
