@@ -131,6 +131,17 @@ impl std::error::Error for LoadError {}
 
 /// Loads every `*.toml` file of `dir`, in file-name order.
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, LoadError> {
+    load_cases(dir, load_file, |case| &case.id)
+}
+
+/// Loads every `*.toml` file of `dir` with `load_file`, in file-name
+/// order; case ids (`id` of a case) must be unique across the files.
+/// Shared by the tool and bash suites.
+pub fn load_cases<T>(
+    dir: &Path,
+    load_file: impl Fn(&Path) -> Result<Vec<T>, LoadError>,
+    id: impl Fn(&T) -> &str,
+) -> Result<Vec<T>, LoadError> {
     let err = |message: String| LoadError {
         path: dir.to_path_buf(),
         message,
@@ -145,10 +156,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, LoadError> {
     let mut seen = BTreeSet::new();
     for path in paths {
         for case in load_file(&path)? {
-            if !seen.insert(case.id.clone()) {
+            if !seen.insert(id(&case).to_string()) {
                 return Err(LoadError {
+                    message: format!("case `{}` is defined twice; rename one", id(&case)),
                     path,
-                    message: format!("case `{}` is defined twice; rename one", case.id),
                 });
             }
             cases.push(case);

@@ -10,8 +10,8 @@
 use crate::case::LoadError;
 use crate::fixture::{Entry, Fixture};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// One `tests/bash/<area>.toml` file as written.
 #[derive(Debug, Deserialize)]
@@ -74,30 +74,7 @@ pub struct BashCase {
 /// Loads every `*.toml` file of `dir`, in file-name order; case ids must
 /// be unique.
 pub fn load_dir(dir: &Path) -> Result<Vec<BashCase>, LoadError> {
-    let err = |message: String| LoadError {
-        path: dir.to_path_buf(),
-        message,
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| err(format!("cannot list the case directory: {e}")))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    paths.sort();
-    let mut cases = Vec::new();
-    let mut seen = BTreeSet::new();
-    for path in paths {
-        for case in load_file(&path)? {
-            if !seen.insert(case.id.clone()) {
-                return Err(LoadError {
-                    path,
-                    message: format!("case `{}` is defined twice; rename one", case.id),
-                });
-            }
-            cases.push(case);
-        }
-    }
-    Ok(cases)
+    crate::case::load_cases(dir, load_file, |case| &case.id)
 }
 
 /// Loads the cases of one file.
