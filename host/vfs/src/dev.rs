@@ -207,6 +207,12 @@ impl Vfs for DevFs {
         self.metadata(path).await.map(|_| ())
     }
 
+    async fn set_mode(&self, path: &str, _mode: u32) -> VfsResult<()> {
+        // What an unprivileged user gets for `chmod 600 /dev/null`.
+        self.metadata(path).await?;
+        Err(VfsError::new(Errno::Perm, "chmod", path))
+    }
+
     fn fork(&self) -> VfsResult<Arc<dyn Vfs>> {
         Ok(DevFs::shared())
     }

@@ -279,6 +279,14 @@ pub trait Vfs: Send + Sync + fmt::Debug {
         follow: bool,
     ) -> VfsResult<()>;
 
+    /// Sets the permission bits of `path` to `mode & 0o7777`, following a
+    /// final symlink (`chmod`). Backends that keep no modes answer
+    /// `ENOTSUP`.
+    async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        let _ = mode;
+        Err(VfsError::new(Errno::NotSup, "chmod", path))
+    }
+
     /// An independent copy-on-write copy of this filesystem: writes to
     /// either side never show in the other. Backends that cannot fork
     /// answer `ENOTSUP`.

@@ -472,6 +472,16 @@ impl Vfs for MountFs {
         }
     }
 
+    async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        let route = self.route(path);
+        match route.fs.set_mode(route.inner, mode).await {
+            Err(e) if is_missing(&e) && self.holds_mount(path) => {
+                Err(VfsError::new(Errno::Rofs, "chmod", path))
+            }
+            other => other.map_err(|e| e.under_mount(route.mount)),
+        }
+    }
+
     async fn read_file(&self, path: &str) -> VfsResult<Vec<u8>> {
         let route = self.route(path);
         match route.fs.read_file(route.inner).await {

@@ -269,8 +269,7 @@ async fn print(sh: &mut Interp, text: &str) -> Exec<Ret> {
 
 /// `env: message` on stderr.
 async fn sh_err(sh: &mut Interp, message: &str) {
-    let line = format!("env: {message}\n");
-    let _ = sh.state.fds.stderr().write_all(line.as_bytes()).await;
+    sh.tool_error("env", message).await;
 }
 
 async fn debug_line(sh: &mut Interp, message: &str) {

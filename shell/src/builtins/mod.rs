@@ -184,6 +184,13 @@ impl Interp {
     pub(crate) async fn builtin_error(&mut self, name: &str, message: &str) {
         self.error_line(&format!("{name}: {message}")).await;
     }
+
+    /// Writes the diagnostic of a builtin that stands in for a GNU tool
+    /// (`chmod: message`, without bash's `bash: line N:` prefix).
+    pub(crate) async fn tool_error(&mut self, tool: &str, message: &str) {
+        let line = format!("{tool}: {message}\n");
+        let _ = self.state.fds.stderr().write_all(line.as_bytes()).await;
+    }
 }
 
 #[cfg(test)]

@@ -71,7 +71,8 @@ pub(crate) enum Outcome {
     TimedOut,
     /// No such program (`ENOENT`).
     NotFound,
-    /// The name is a directory (`EACCES`).
+    /// The name is a directory or a file without an execute bit
+    /// (`EACCES`).
     NotExecutable,
     /// The runner could not start it.
     Failed(String),
@@ -95,7 +96,8 @@ pub(crate) fn run(
             let path = sh.absolute_path(&name);
             return match sh.env.fs.metadata(&path).await {
                 Err(_) => Ok(Outcome::NotFound),
-                Ok(meta) if meta.is_dir() => Ok(Outcome::NotExecutable),
+                // bash's 126: a directory, or a file nobody may run.
+                Ok(meta) if meta.is_dir() || meta.mode & 0o111 == 0 => Ok(Outcome::NotExecutable),
                 Ok(_) => {
                     let deadline = launch.deadline;
                     let mut child = child(sh, launch);

@@ -115,7 +115,8 @@ impl Interp {
         }
     }
 
-    /// Runs the file `path` as a program: a shell script (its `#!` names
+    /// Runs the file `path` as a program, if it has an execute bit: a shell
+    /// script (its `#!` names
     /// bash or sh, or it has none, as bash does), or through the command its
     /// `#!` line names (`#!/usr/bin/awk -f`).
     pub(crate) fn run_script_file<'a>(
@@ -128,6 +129,11 @@ impl Interp {
             let bytes = match self.env.fs.metadata(&absolute).await {
                 Ok(meta) if meta.is_dir() => {
                     self.error_line(&format!("{path}: Is a directory")).await;
+                    return Ok(STATUS_CANNOT_RUN);
+                }
+                // `chmod +x` first, as on any system; `bash file` needs none.
+                Ok(meta) if meta.mode & 0o111 == 0 => {
+                    self.error_line(&format!("{path}: Permission denied")).await;
                     return Ok(STATUS_CANNOT_RUN);
                 }
                 Ok(_) => match self.env.fs.read_file(&absolute).await {

@@ -50,11 +50,48 @@ fn locals_are_scoped_to_the_function() {
 }
 
 #[test]
-fn chmod_checks_its_arguments_and_changes_nothing() {
-    check("echo x > /f; chmod +x /f && echo ok", "ok\n", 0);
+fn chmod_sets_the_execute_bit_that_running_a_script_needs() {
+    check(
+        "printf 'echo ran\\n' > /s.sh; /s.sh; echo $?; chmod +x /s.sh && /s.sh; [ -x /s.sh ] && echo x",
+        "126\nran\nx\n",
+        0,
+    );
+    check(
+        "echo x > /f; chmod -v 755 /f; chmod -v 755 /f; chmod -c u-x /f; chmod -c u-x /f; chmod -v =x /f; chmod -v +w /f",
+        "mode of '/f' changed from 0644 (rw-r--r--) to 0755 (rwxr-xr-x)\n\
+         mode of '/f' retained as 0755 (rwxr-xr-x)\n\
+         mode of '/f' changed from 0755 (rwxr-xr-x) to 0655 (rw-r-xr-x)\n\
+         mode of '/f' changed from 0655 (rw-r-xr-x) to 0111 (--x--x--x)\n\
+         mode of '/f' changed from 0111 (--x--x--x) to 0311 (-wx--x--x)\n",
+        0,
+    );
+    check(
+        "echo > /a; echo > /b; chmod 700 /a; chmod --reference=/a /b; [ -x /b ] && echo same",
+        "same\n",
+        0,
+    );
+}
+
+#[test]
+fn chmod_errors_are_gnus() {
     check("chmod 755 /missing", "", 1);
+    check(
+        "chmod -v 755 /missing",
+        "'/missing' could not be accessed\n",
+        1,
+    );
     check("echo x > /f; chmod q /f", "", 1);
+    check("echo x > /f; chmod u+755 /f", "", 1);
     check("chmod", "", 1);
+    check("chmod 644", "", 1);
+    // The umask keeps group and other write: GNU says so and fails.
+    check("echo x > /h; chmod 666 /h; chmod -w /h; echo $?", "1\n", 0);
+    let result = crate::run("echo x > /h; chmod 666 /h; chmod -w /h; chmod q /h; chmod -f 1 /nope");
+    assert_eq!(
+        result.stderr_lossy(),
+        "chmod: /h: new permissions are r--rw-rw-, not r--r--r--\n\
+         chmod: invalid mode: 'q'\nTry 'chmod --help' for more information.\n"
+    );
 }
 
 #[test]

@@ -292,4 +292,12 @@ impl Vfs for HostDirFs {
         };
         result.map_err(io("utimensat", path))
     }
+
+    async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        use cap_std::fs::{Permissions, PermissionsExt};
+        self.writable("chmod", path)?;
+        self.dir
+            .set_permissions(rel(path), Permissions::from_mode(mode & 0o7777))
+            .map_err(io("chmod", path))
+    }
 }

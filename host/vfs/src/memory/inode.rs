@@ -37,6 +37,9 @@ pub(crate) struct Inode {
     /// Number of directory entries naming this inode (files and symlinks;
     /// a directory's link count is derived from its subdirectories).
     pub nlink: u32,
+    /// Permission bits (`mode & 0o7777`); kept next to `nlink` so the
+    /// field fits in what was padding.
+    pub mode: u16,
     pub atime: SystemTime,
     pub mtime: SystemTime,
     pub ctime: SystemTime,
@@ -109,11 +112,19 @@ impl Dir {
 }
 
 impl Inode {
-    /// A fresh inode with all three times set to `now`.
+    /// A fresh inode with all three times set to `now` and the mode a
+    /// process with umask 022 gets: `0o644` for files, `0o755` for
+    /// directories, `0o777` for symlinks.
     pub fn new(kind: Kind, now: SystemTime) -> Inode {
+        let mode = match kind {
+            Kind::File(_) => 0o644,
+            Kind::Dir(_) => 0o755,
+            Kind::Symlink(_) => 0o777,
+        };
         Inode {
             kind,
             nlink: 1,
+            mode,
             atime: now,
             mtime: now,
             ctime: now,
@@ -175,15 +186,15 @@ impl Inode {
 
     /// `stat` of this inode.
     pub fn metadata(&self, ino: Ino) -> Metadata {
-        let (len, mode, nlink) = match &self.kind {
-            Kind::File(data) => (data.len() as u64, 0o644, u64::from(self.nlink)),
-            Kind::Dir(dir) => (dir_size(dir), 0o755, 2 + u64::from(dir.subdirs)),
-            Kind::Symlink(target) => (target.len() as u64, 0o777, u64::from(self.nlink)),
+        let (len, nlink) = match &self.kind {
+            Kind::File(data) => (data.len() as u64, u64::from(self.nlink)),
+            Kind::Dir(dir) => (dir_size(dir), 2 + u64::from(dir.subdirs)),
+            Kind::Symlink(target) => (target.len() as u64, u64::from(self.nlink)),
         };
         Metadata {
             file_type: self.file_type(),
             len,
-            mode,
+            mode: u32::from(self.mode),
             ino,
             nlink,
             atime: self.atime,

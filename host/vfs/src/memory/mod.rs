@@ -303,6 +303,11 @@ impl Vfs for MemFs {
         ctx(result, "utimensat", path)
     }
 
+    async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        let now = SystemTime::now();
+        ctx(self.lock().tree.set_mode(path, mode, now), "chmod", path)
+    }
+
     fn fork(&self) -> VfsResult<Arc<dyn Vfs>> {
         Ok(Arc::new(self.fork_mem()))
     }

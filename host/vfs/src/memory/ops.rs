@@ -246,6 +246,18 @@ impl Tree {
         Ok(())
     }
 
+    /// `chmod(2)`: sets the permission bits of what `path` names, following
+    /// symlinks (Linux has no mode on a symlink); the change time becomes
+    /// `now`.
+    pub fn set_mode(&mut self, path: &str, mode: u32, now: SystemTime) -> Result<(), Errno> {
+        let ino = lookup(self, path, true)?;
+        self.update(ino, |inode| {
+            inode.mode = (mode & 0o7777) as u16;
+            inode.ctime = now;
+        });
+        Ok(())
+    }
+
     /// Sets times on an inode (also used by open handles).
     pub fn set_inode_times(
         &mut self,

@@ -43,6 +43,7 @@ impl Inner {
             self.upper
                 .with_core(|tree, _| {
                     tree.mkdir(&prefix, now)?;
+                    tree.set_mode(&prefix, meta.mode, now)?;
                     tree.set_times(&prefix, Some(meta.atime), Some(meta.mtime), false, now)
                 })
                 .map_err(|errno| VfsError::new(errno, "copy-up", &prefix))?;
@@ -102,6 +103,7 @@ impl Inner {
                             tree.unlink(path, open, now)?;
                             return Err(written.err().unwrap_or(Errno::NoSpc));
                         }
+                        tree.set_mode(path, meta.mode, now)?;
                         tree.set_inode_times(ino, Some(meta.atime), Some(meta.mtime), now);
                         Ok(())
                     })

@@ -211,6 +211,10 @@ impl Vfs for OverlayFs {
         self.inner.set_times(path, atime, mtime, follow).await
     }
 
+    async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        self.inner.set_mode(path, mode).await
+    }
+
     fn fork(&self) -> VfsResult<Arc<dyn Vfs>> {
         Ok(Arc::new(self.fork_overlay()))
     }

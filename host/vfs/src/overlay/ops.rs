@@ -462,6 +462,31 @@ impl Inner {
             tree.set_times(&target, atime, mtime, false, now)
         })
     }
+
+    /// `chmod`: copies the object up (a directory without contents), then
+    /// sets its mode in the upper layer.
+    pub(super) async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        let _gate = self.gate.lock().await;
+        let marks = self.marks();
+        let target = match self.resolve(&marks, path, true, "chmod").await? {
+            Target::Dir(dir) => {
+                self.ensure_upper_dir(&dir.path).await?;
+                dir.path
+            }
+            Target::Entry {
+                node: Some(node), ..
+            } => {
+                self.copy_up(&node).await?;
+                node.path
+            }
+            Target::Entry { node: None, .. } => {
+                return Err(VfsError::new(Errno::NoEnt, "chmod", path))
+            }
+        };
+        self.apply("chmod", path, |tree, _, _, now| {
+            tree.set_mode(&target, mode, now)
+        })
+    }
 }
 
 #[cfg(test)]

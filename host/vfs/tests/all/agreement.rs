@@ -37,6 +37,9 @@ pub(crate) enum Op {
     ReadDir(String),
     SetLen(String, u64),
     HardLink(String, String),
+    /// `chmod` to `0o755` (true) or `0o644`; directories keep `0o755`, so
+    /// an unprivileged oracle can still search them.
+    Chmod(String, bool),
     Open(String, OpenOptions),
     /// Opens a read-write handle into a slot (copying up in overlays, so
     /// every backend's handle has POSIX semantics).
@@ -61,8 +64,9 @@ pub(crate) enum Outcome {
     Done,
     Count(u64),
     Bytes(Vec<u8>),
-    /// Kind, then length and link count unless a directory.
-    Meta(FileType, Option<(u64, u64)>),
+    /// Kind, then length and link count unless a directory, then the
+    /// owner's execute bit (the one bit no usual umask clears).
+    Meta(FileType, Option<(u64, u64)>, bool),
     NoHandle,
     Names(Vec<(String, FileType)>),
     Text(String),
@@ -130,6 +134,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         2 => path().prop_map(Op::ReadDir),
         1 => (path(), 0..10u64).prop_map(|(p, l)| Op::SetLen(p, l)),
         1 => (path(), path()).prop_map(|(a, b)| Op::HardLink(a, b)),
+        1 => (path(), any::<bool>()).prop_map(|(p, x)| Op::Chmod(p, x)),
         2 => (path(), options()).prop_map(|(p, o)| Op::Open(p, o)),
         2 => (0..SLOTS, path()).prop_map(|(s, p)| Op::HandleOpen(s, p)),
         1 => (0..SLOTS).prop_map(Op::HandleClose),
@@ -143,7 +148,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
 
 fn meta_outcome(meta: &Metadata) -> Outcome {
     let rest = (!meta.is_dir()).then_some((meta.len, meta.nlink));
-    Outcome::Meta(meta.file_type, rest)
+    Outcome::Meta(meta.file_type, rest, meta.mode & 0o100 != 0)
 }
 
 pub(crate) async fn apply(fs: &dyn Vfs, slots: &mut Slots, op: &Op) -> Outcome {
@@ -199,6 +204,11 @@ pub(crate) async fn apply(fs: &dyn Vfs, slots: &mut Slots, op: &Op) -> Outcome {
                 file.set_len(*l).await.map(|()| Outcome::Done)?
             }
             Op::HardLink(a, b) => fs.hard_link(a, b).await.map(|()| Outcome::Done)?,
+            Op::Chmod(p, exec) => {
+                let dir = fs.metadata(p).await.is_ok_and(|m| m.is_dir());
+                let mode = if *exec || dir { 0o755 } else { 0o644 };
+                fs.set_mode(p, mode).await.map(|()| Outcome::Done)?
+            }
             Op::Open(p, o) => fs.open(p, *o).await.map(|_| Outcome::Done)?,
             Op::HandleOpen(s, p) => {
                 let rw = OpenOptions {

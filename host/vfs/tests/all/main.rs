@@ -6,6 +6,7 @@
 //! - `fork`: forks and snapshots are isolated in both directions.
 //! - `escape`: nothing reaches outside a `HostDirFs` root.
 //! - `quota`: byte quotas of `MemFs` and overlays.
+//! - `modes`: permission bits (`chmod`) in every backend.
 //! - `mount`: mount-point semantics against a second composition.
 //! - `measure`: ignored timing runs whose numbers go into reports
 //!   (`cargo test --release -p wasm-agent-vfs --test all measure -- --ignored --nocapture`).
@@ -15,6 +16,7 @@ mod concurrent;
 mod escape;
 mod fork;
 mod measure;
+mod modes;
 mod mount;
 mod quota;
 mod support;

@@ -149,4 +149,7 @@ impl Vfs for Prefixed {
     ) -> VfsResult<()> {
         self.fs.set_times(&self.p(path), atime, mtime, follow).await
     }
+    async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
+        self.fs.set_mode(&self.p(path), mode).await
+    }
 }
