@@ -316,6 +316,20 @@ impl Interp {
         }
     }
 
+    /// The offset or length of `${parameter:offset:length}`: an arithmetic
+    /// expression whose errors bash reports after the parameter's name
+    /// (`s: 1+: syntax error…`), ending the shell.
+    async fn substring_bound(&mut self, parameter: &Parameter, expr: &str) -> Exec<i64> {
+        let text = self.expand_arith_text(expr).await?;
+        match self.eval_arith_str(&text) {
+            Ok(value) => Ok(value),
+            Err(message) => {
+                let message = format!("{}: {message}", display_name(parameter));
+                Err(self.fatal(1, message).await)
+            }
+        }
+    }
+
     /// Applies the operator of `expr` to `resolved`. Returns `None` when
     /// the operator pushed parts itself (defaults keep their own quoting).
     async fn apply(
@@ -441,9 +455,9 @@ impl Interp {
             }
             ParameterExpr::Substring { offset, length, .. } => {
                 let resolved = self.check_unset(parameter, resolved).await?;
-                let offset = self.arith_expansion(&offset.value).await?;
+                let offset = self.substring_bound(parameter, &offset.value).await?;
                 let length = match length {
-                    Some(length) => Some(self.arith_expansion(&length.value).await?),
+                    Some(length) => Some(self.substring_bound(parameter, &length.value).await?),
                     None => None,
                 };
                 match resolved {

@@ -353,7 +353,8 @@ impl Interp {
             self.trace_line(&format!("(( {before}{text}{after} ))"))
                 .await;
         }
-        match self.eval_arith_str(&text) {
+        // bash's error messages quote the expression with its trailing blanks.
+        match self.eval_arith_str(&format!("{text}{}", " ".repeat(padding.1))) {
             Ok(value) => Ok(i32::from(value == 0)),
             Err(message) => {
                 self.error_line(&format!("((: {message}")).await;

@@ -116,14 +116,18 @@ impl Interp {
                             let rhs = self.expand_string(&right.value).await?;
                             self.trace_test(&format!("{} {predicate} {}", lhs, rhs))
                                 .await;
-                            // Inside [[ ]], both sides are arithmetic expressions.
-                            let a = match self.eval_arith_str(&lhs) {
-                                Ok(v) => v,
-                                Err(message) => return Ok(Err(message)),
-                            };
-                            let b = match self.eval_arith_str(&rhs) {
-                                Ok(v) => v,
-                                Err(message) => return Ok(Err(message)),
+                            // Inside [[ ]], both sides are arithmetic expressions;
+                            // a bad one makes the test false, as in bash, which
+                            // goes on with the rest of the expression.
+                            let (a, b) = match self
+                                .eval_arith_str(&lhs)
+                                .and_then(|a| self.eval_arith_str(&rhs).map(|b| (a, b)))
+                            {
+                                Ok(pair) => pair,
+                                Err(message) => {
+                                    self.error_line(&format!("[[: {message}")).await;
+                                    return Ok(Ok(false));
+                                }
                             };
                             Ok(compare_numbers(predicate, a, b))
                         }

@@ -113,9 +113,6 @@ pub(crate) struct Interp {
     /// Expanding an assignment's value: `~` after a `:` is expanded too
     /// (`PATH=~/bin:~/.local/bin`).
     pub(crate) in_assignment: bool,
-    /// Associative keys set aside while an arithmetic expression is
-    /// evaluated (see `expand::arith`).
-    pub(crate) arith_keys: Vec<String>,
     /// `>(cmd)` substitutions of redirections (`echo x > >(cmd)`): their
     /// commands run once the redirected command has written its output.
     pub(crate) deferred_outputs: Vec<crate::expand::subst::PendingOutputSubstitution>,
@@ -133,7 +130,6 @@ impl Interp {
             env,
             jobs: Vec::new(),
             in_assignment: false,
-            arith_keys: Vec::new(),
             deferred_outputs: Vec::new(),
             expanding_aliases: Vec::new(),
             trace_negated: false,
@@ -150,7 +146,6 @@ impl Interp {
             env: self.env.clone(),
             jobs: Vec::new(),
             in_assignment: false,
-            arith_keys: Vec::new(),
             deferred_outputs: Vec::new(),
             expanding_aliases: Vec::new(),
             trace_negated: false,

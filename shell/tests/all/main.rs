@@ -5,6 +5,7 @@ mod basics;
 mod variables_and_more;
 mod builtins_a;
 mod builtins_b;
+mod gaps;
 
 use std::sync::Arc;
 use wasm_agent_shell::{ExecResult, Shell};
