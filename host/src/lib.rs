@@ -28,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod bench;
 pub mod error;
 pub mod host_command;
 pub mod runtime;

@@ -1,6 +1,7 @@
 //! The `wasm-agent` command line: parses flags, calls the library, maps
 //! errors to exit statuses.
 
+mod bench;
 mod demo;
 mod exec;
 mod mounts;
@@ -60,6 +61,16 @@ enum Cmd {
     Tools,
     /// Run a short demo: real tools over an in-memory project.
     Demo,
+    /// Measure sandbox start-up and seven agent workloads next to native
+    /// bash (and bashkit, in builds with `--features bashkit`); prints a
+    /// Markdown table in under a minute.
+    ///
+    /// Example: `wasm-agent bench --quick`
+    Bench {
+        /// A shorter, noisier run (about a third of the time).
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -103,6 +114,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
             Ok(0)
         }
         Cmd::Demo => demo::run(&runtime).await,
+        Cmd::Bench { quick } => bench::run(quick).await,
         Cmd::Exec {
             sandbox,
             timeout,
