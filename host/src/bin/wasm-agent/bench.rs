@@ -68,13 +68,12 @@ fn machine() -> String {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .and_then(|s| s.lines().next().map(str::to_string))
         .unwrap_or_else(|| "no bash".into());
-    #[allow(unused_mut)]
-    let mut versions = format!("wasm-agent {}; {bash}", env!("CARGO_PKG_VERSION"));
+    let versions = format!("wasm-agent {}; {bash}", env!("CARGO_PKG_VERSION"));
     #[cfg(feature = "bashkit")]
-    versions.push_str(&format!(
-        "; bashkit {}",
+    let versions = format!(
+        "{versions}; bashkit {}",
         wasm_agent::bench::peers::bashkit::VERSION
-    ));
+    );
     format!(
         "Machine: {cpu}, {cores} cores{mem_gib}, Linux {}. {versions}.",
         kernel.trim()
