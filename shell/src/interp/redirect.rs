@@ -4,6 +4,13 @@
 //! `/dev/stdin`, `/dev/stdout`, `/dev/stderr` and `/dev/fd/N` name the
 //! shell's own descriptors; every other path is a file of the sandbox
 //! (`/dev/null` included, when the sandbox mounts `/dev`).
+//!
+//! `named`: `{var}>file`, where the shell picks the descriptor and stores
+//! its number in `var`.
+
+mod named;
+
+pub(crate) use named::named_fd;
 
 use super::Interp;
 use crate::error::Exec;
@@ -21,13 +28,38 @@ enum Mode {
     ReadWrite,
 }
 
+/// A redirection as written: the operation, and for `{var}>file` the
+/// variable that receives the descriptor the shell picks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Redirect<'a> {
+    /// The operation (its descriptor number, if any, is not used when
+    /// `var` is set).
+    pub(crate) io: &'a ast::IoRedirect,
+    /// `var` of `{var}>file`.
+    pub(crate) var: Option<&'a str>,
+}
+
+impl<'a> From<&'a ast::IoRedirect> for Redirect<'a> {
+    fn from(io: &'a ast::IoRedirect) -> Self {
+        Redirect { io, var: None }
+    }
+}
+
 impl Interp {
     /// Applies `redirects` to the descriptor table in order. On failure
     /// prints bash's message, sets status 1 and returns false (the caller
     /// restores the table and skips the command).
-    pub(crate) async fn apply_redirects(&mut self, redirects: &[&ast::IoRedirect]) -> Exec<bool> {
-        for redirect in redirects {
-            if let Err(message) = self.apply_redirect(redirect).await? {
+    pub(crate) async fn apply_redirects<'r>(
+        &mut self,
+        redirects: &[impl Into<Redirect<'r>> + Copy],
+    ) -> Exec<bool> {
+        for &redirect in redirects {
+            let redirect = redirect.into();
+            let result = match redirect.var {
+                Some(var) => self.redirect_named(var, redirect.io).await?,
+                None => self.apply_redirect(redirect.io, None).await?,
+            };
+            if let Err(message) = result {
                 self.error_line(&message).await;
                 self.set_status(1);
                 return Ok(false);
@@ -36,22 +68,30 @@ impl Interp {
         Ok(true)
     }
 
-    async fn apply_redirect(&mut self, redirect: &ast::IoRedirect) -> Exec<Result<(), String>> {
+    /// Performs `redirect` on its own descriptor, or on `fd` if given.
+    async fn apply_redirect(
+        &mut self,
+        redirect: &ast::IoRedirect,
+        fd: Option<u32>,
+    ) -> Exec<Result<(), String>> {
         match redirect {
-            ast::IoRedirect::File(fd, kind, target) => self.redirect_file(*fd, kind, target).await,
-            ast::IoRedirect::HereDocument(fd, doc) => {
+            ast::IoRedirect::File(written, kind, target) => {
+                let fd = fd.or(written.map(|fd| fd as u32));
+                self.redirect_file(fd, kind, target).await
+            }
+            ast::IoRedirect::HereDocument(written, doc) => {
                 let body = self.here_document(doc).await?;
                 self.state.fds.set(
-                    fd.unwrap_or(0) as u32,
+                    fd.unwrap_or(written.unwrap_or(0) as u32),
                     Some(Fd::Input(Input::bytes(body.into_bytes()))),
                 );
                 Ok(Ok(()))
             }
-            ast::IoRedirect::HereString(fd, word) => {
+            ast::IoRedirect::HereString(written, word) => {
                 let mut text = self.expand_string(&word.value).await?;
                 text.push('\n');
                 self.state.fds.set(
-                    fd.unwrap_or(0) as u32,
+                    fd.unwrap_or(written.unwrap_or(0) as u32),
                     Some(Fd::Input(Input::bytes(text.into_bytes()))),
                 );
                 Ok(Ok(()))
@@ -85,7 +125,7 @@ impl Interp {
 
     async fn redirect_file(
         &mut self,
-        fd: Option<ast::IoFd>,
+        fd: Option<u32>,
         kind: &ast::IoFileRedirectKind,
         target: &ast::IoFileRedirectTarget,
     ) -> Exec<Result<(), String>> {
@@ -94,14 +134,14 @@ impl Interp {
             K::Read | K::ReadAndWrite | K::DuplicateInput => 0,
             _ => 1,
         };
-        let fd = fd.map_or(default_fd, |fd| fd as u32);
+        let fd = fd.unwrap_or(default_fd);
         let path = match target {
             ast::IoFileRedirectTarget::Fd(source) => {
-                return Ok(self.duplicate(fd, *source as u32, kind))
+                return Ok(self.duplicate(fd, *source as u32, kind, &source.to_string()))
             }
             ast::IoFileRedirectTarget::Duplicate(word) => {
                 let text = self.expand_string(&word.value).await?;
-                return self.duplicate_word(fd, &text, kind).await;
+                return self.duplicate_word(fd, &text, kind, &word.value).await;
             }
             ast::IoFileRedirectTarget::Filename(word) => {
                 match self.redirect_target(&word.value).await? {
@@ -211,48 +251,52 @@ impl Interp {
         }))
     }
 
-    /// `n<&m`, `n>&m`: makes `fd` a copy of `source`.
+    /// `n<&m`, `n>&m`: makes `fd` a copy of `source`; errors name the
+    /// source as `written` (bash shows `$n`, not its value).
     fn duplicate(
         &mut self,
         fd: u32,
         source: u32,
         kind: &ast::IoFileRedirectKind,
+        written: &str,
     ) -> Result<(), String> {
         let Some(stream) = self.state.fds.get(source).cloned() else {
-            return Err(format!("{source}: Bad file descriptor"));
+            return Err(format!("{written}: Bad file descriptor"));
         };
         let usable = match kind {
             ast::IoFileRedirectKind::DuplicateInput => stream.as_input().is_some(),
             _ => stream.as_output().is_some(),
         };
         if !usable {
-            return Err(format!("{source}: Bad file descriptor"));
+            return Err(format!("{written}: Bad file descriptor"));
         }
         self.state.fds.set(fd, Some(stream));
         Ok(())
     }
 
     /// `n>&word`: a descriptor number, `-` (close), `m-` (move), or — for
-    /// `>&file` without a number — stdout and stderr to a file.
+    /// `>&file` without a number — stdout and stderr to a file. `word` is
+    /// expanded; `written` is how the script spelled it, for messages.
     async fn duplicate_word(
         &mut self,
         fd: u32,
         word: &str,
         kind: &ast::IoFileRedirectKind,
+        written: &str,
     ) -> Exec<Result<(), String>> {
         if word == "-" {
             self.state.fds.set(fd, None);
             return Ok(Ok(()));
         }
         if let Some(source) = word.strip_suffix('-').and_then(|n| n.parse::<u32>().ok()) {
-            let result = self.duplicate(fd, source, kind);
+            let result = self.duplicate(fd, source, kind, written);
             if result.is_ok() && source != fd {
                 self.state.fds.set(source, None);
             }
             return Ok(result);
         }
         if let Ok(source) = word.parse::<u32>() {
-            return Ok(self.duplicate(fd, source, kind));
+            return Ok(self.duplicate(fd, source, kind, written));
         }
         if matches!(kind, ast::IoFileRedirectKind::DuplicateOutput) && fd == 1 {
             return Ok(

@@ -2,6 +2,7 @@
 //! function, then builtin, then external command (host command or guest
 //! tool), then a script file for names with a `/`.
 
+use super::redirect::{named_fd, Redirect};
 use super::{BoxFuture, GrowStack, Interp};
 use crate::builtins;
 use crate::error::{Exec, Flow, Interrupt};
@@ -21,7 +22,7 @@ struct Parts<'a> {
     assignments: Vec<&'a ast::Assignment>,
     assignment_words: Vec<&'a ast::Word>,
     words: Vec<Word<'a>>,
-    redirects: Vec<&'a ast::IoRedirect>,
+    redirects: Vec<Redirect<'a>>,
 }
 
 /// A command word: plain, an assignment-looking argument (for declaration
@@ -46,7 +47,7 @@ fn collect(cmd: &ast::SimpleCommand) -> Parts<'_> {
                     parts.assignments.push(assignment);
                     parts.assignment_words.push(word);
                 }
-                ast::CommandPrefixOrSuffixItem::IoRedirect(r) => parts.redirects.push(r),
+                ast::CommandPrefixOrSuffixItem::IoRedirect(r) => parts.redirects.push(r.into()),
                 ast::CommandPrefixOrSuffixItem::Word(w) => parts.words.push(Word::Plain(w)),
                 ast::CommandPrefixOrSuffixItem::ProcessSubstitution(kind, cmd) => {
                     parts.words.push(Word::Substitution(kind, cmd))
@@ -58,13 +59,24 @@ fn collect(cmd: &ast::SimpleCommand) -> Parts<'_> {
         parts.words.push(Word::Plain(name));
     }
     if let Some(suffix) = &cmd.suffix {
-        for item in &suffix.0 {
+        let exec = cmd.word_or_name.as_ref().is_some_and(|w| w.value == "exec");
+        let mut items = suffix.0.iter().peekable();
+        while let Some(item) = items.next() {
             match item {
                 ast::CommandPrefixOrSuffixItem::AssignmentWord(_, word) => {
                     parts.words.push(Word::Assignment(word))
                 }
-                ast::CommandPrefixOrSuffixItem::IoRedirect(r) => parts.redirects.push(r),
-                ast::CommandPrefixOrSuffixItem::Word(w) => parts.words.push(Word::Plain(w)),
+                ast::CommandPrefixOrSuffixItem::IoRedirect(r) => parts.redirects.push(r.into()),
+                // `{fd}>file`: the word names the redirection's descriptor.
+                ast::CommandPrefixOrSuffixItem::Word(w) => {
+                    match named_fd(w, items.peek().copied(), exec) {
+                        Some(redirect) => {
+                            items.next();
+                            parts.redirects.push(redirect);
+                        }
+                        None => parts.words.push(Word::Plain(w)),
+                    }
+                }
                 ast::CommandPrefixOrSuffixItem::ProcessSubstitution(kind, cmd) => {
                     parts.words.push(Word::Substitution(kind, cmd))
                 }

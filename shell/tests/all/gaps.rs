@@ -340,3 +340,119 @@ fn runaway_arithmetic_stops_before_the_stack_does() {
     let minuses = run(&format!("echo $(( {}1 ))", "- ".repeat(1000)));
     assert_eq!(minuses.stdout_lossy(), "1\n");
 }
+
+#[test]
+fn named_descriptors_are_allocated_from_ten() {
+    cases(&[
+        (
+            "exec {fd}>f; echo $fd; exec {g}>g; echo $g; exec {fd}>&-; exec {h}>f; echo $h",
+            "10\n11\n10\n",
+            "",
+            0,
+        ),
+        (
+            r#"exec {fd}> named.txt; echo "via named fd" >&$fd; exec {fd}>&-; echo "$(<named.txt)""#,
+            "via named fd\n",
+            "",
+            0,
+        ),
+        (
+            r#"printf 'first line\nsecond\n' > f.txt; exec {in}< f.txt; read -r line <&$in; exec {in}<&-; echo "$line""#,
+            "first line\n",
+            "",
+            0,
+        ),
+        (
+            "exec {fd}>f; exec {fd}>&-; echo x >&$fd",
+            "",
+            "bash: line 1: $fd: Bad file descriptor\n",
+            1,
+        ),
+        (
+            "exec {fd}>&-; echo $?; fd=abc; exec {fd}>&-; echo $?; fd=50; exec {fd}<&-; echo $?",
+            "1\n0\n0\n",
+            "bash: line 1: fd: ambiguous redirect\n",
+            0,
+        ),
+        (
+            r#"exec {fd}<<<"hello"; read -r l <&$fd; echo $l $fd"#,
+            "hello 10\n",
+            "",
+            0,
+        ),
+        (
+            "exec 10>f; exec {fd}>g; echo $fd",
+            "11\n",
+            "",
+            0,
+        ),
+        (
+            r#"echo {fd} >f; echo "$(<f)""#,
+            "{fd}\n",
+            "",
+            0,
+        ),
+        (
+            "readonly fd=3; exec {fd}>f; echo $?",
+            "1\n",
+            "bash: line 1: fd: readonly variable\nbash: line 1: fd: cannot assign fd to variable\n",
+            0,
+        ),
+        (
+            "exec {fd}>/nonexistent/x; echo $? ${fd-unset}",
+            "1 unset\n",
+            "bash: line 1: /nonexistent/x: No such file or directory\n",
+            0,
+        ),
+        (
+            "exec {a}>f {b}>g; echo $a $b",
+            "10 11\n",
+            "",
+            0,
+        ),
+        (
+            "exec {fd}>&1; echo $fd; echo to-dup >&$fd",
+            "10\nto-dup\n",
+            "",
+            0,
+        ),
+        (
+            "exec {fd}>&7; echo $?",
+            "1\n",
+            "bash: redirection error: cannot duplicate fd: Bad file descriptor\nbash: line 1: 7: Bad file descriptor\n",
+            0,
+        ),
+        (
+            "exec {fd}>&$nope; echo $?",
+            "1\n",
+            "bash: line 1: fd: ambiguous redirect\n",
+            0,
+        ),
+        (
+            "exec {fd[1]}>f; echo $? ${fd[1]}",
+            "0 10\n",
+            "",
+            0,
+        ),
+        (
+            r#"exec 3>f; exec {fd}>&3; echo hi >&$fd; echo "$(<f)""#,
+            "hi\n",
+            "",
+            0,
+        ),
+        (
+            r#"exec {fd}>>f; echo a >&$fd; exec {fd}<>f; echo $fd; echo "$(<f)""#,
+            "11\na\n",
+            "",
+            0,
+        ),
+        (
+            r#"n=7; echo x >&$n; echo x >&"$n"; echo $?"#,
+            "1\n",
+            r#"bash: line 1: $n: Bad file descriptor
+bash: line 1: "$n": Bad file descriptor
+"#,
+            0,
+        ),
+    ]);
+}
