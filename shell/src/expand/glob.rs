@@ -6,10 +6,17 @@
 //! never match a wildcard. `**` alone as a component matches any number of
 //! directories under `shopt -s globstar` (without following symlinks).
 //! Results are sorted bytewise, as bash sorts them in the C locale.
+//!
+//! `ignore`: `GLOBIGNORE`, which drops results and, while it is set and
+//! not empty, lets wildcards match names starting with `.` (bash turns
+//! `dotglob` on when it is assigned, off when it is unset).
+
+mod ignore;
 
 use super::pattern::{has_magic, unescape, Pattern};
 use crate::error::Exec;
 use crate::interp::Interp;
+use ignore::GlobIgnore;
 use wasm_agent_vfs::path::join_normalized;
 use wasm_agent_vfs::FileType;
 
@@ -44,6 +51,10 @@ impl Interp {
     /// escaped), sorted; empty if none.
     pub(crate) async fn glob(&mut self, pattern: &str) -> Exec<Vec<String>> {
         let options = self.state.options.clone();
+        let ignore = self
+            .scalar("GLOBIGNORE")
+            .and_then(|spec| GlobIgnore::new(&spec, options.extglob, options.nocaseglob));
+        let dotglob = options.dotglob || ignore.is_some();
         let fs = self.env.fs.clone();
         let trailing_slash = pattern.ends_with('/');
         let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
@@ -65,7 +76,7 @@ impl Interp {
             if options.globstar && *component == "**" {
                 for candidate in &candidates {
                     let mut found = vec![candidate.clone()];
-                    self.walk_dirs(candidate, &mut found).await;
+                    self.walk_dirs(candidate, dotglob, &mut found).await;
                     next.extend(found);
                 }
                 // `**` as the last component also matches files.
@@ -79,7 +90,7 @@ impl Interp {
                                 absolute: candidate.absolute.clone(),
                             });
                         }
-                        self.walk_all(candidate, &mut with_files).await;
+                        self.walk_all(candidate, dotglob, &mut with_files).await;
                     }
                     next = with_files;
                 }
@@ -90,8 +101,7 @@ impl Interp {
                 }
             } else {
                 let matcher = Pattern::new(component, options.extglob, options.nocaseglob);
-                let dot_ok =
-                    options.dotglob || component.starts_with('.') || component.starts_with("\\.");
+                let dot_ok = dotglob || component.starts_with('.') || component.starts_with("\\.");
                 for candidate in &candidates {
                     let Ok(entries) = fs.read_dir(&candidate.absolute).await else {
                         continue;
@@ -136,21 +146,24 @@ impl Interp {
                 out.push(shown);
             }
         }
+        if let Some(ignore) = ignore {
+            out.retain(|name| ignore.accepts(name));
+        }
         out.sort();
         out.dedup();
         Ok(out)
     }
 
     /// Adds every directory below `dir` (not following symlinks, skipping
-    /// hidden ones unless dotglob) to `out`.
-    async fn walk_dirs(&mut self, dir: &Candidate, out: &mut Vec<Candidate>) {
+    /// hidden ones unless `dotglob`) to `out`.
+    async fn walk_dirs(&mut self, dir: &Candidate, dotglob: bool, out: &mut Vec<Candidate>) {
         let mut stack = vec![dir.clone()];
         while let Some(current) = stack.pop() {
             let Ok(entries) = self.env.fs.read_dir(&current.absolute).await else {
                 continue;
             };
             for entry in entries {
-                if entry.name.starts_with('.') && !self.state.options.dotglob {
+                if entry.name.starts_with('.') && !dotglob {
                     continue;
                 }
                 if entry.file_type == FileType::Dir {
@@ -163,15 +176,15 @@ impl Interp {
     }
 
     /// Adds every file and directory below `dir` to `out` (`**` at the end
-    /// of a pattern).
-    async fn walk_all(&mut self, dir: &Candidate, out: &mut Vec<Candidate>) {
+    /// of a pattern), hidden ones only under `dotglob`.
+    async fn walk_all(&mut self, dir: &Candidate, dotglob: bool, out: &mut Vec<Candidate>) {
         let mut stack = vec![dir.clone()];
         while let Some(current) = stack.pop() {
             let Ok(entries) = self.env.fs.read_dir(&current.absolute).await else {
                 continue;
             };
             for entry in entries {
-                if entry.name.starts_with('.') && !self.state.options.dotglob {
+                if entry.name.starts_with('.') && !dotglob {
                     continue;
                 }
                 let child = current.child(&entry.name);

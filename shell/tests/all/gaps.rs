@@ -7,16 +7,33 @@
 
 use std::sync::Arc;
 use wasm_agent_shell::{ExecResult, Shell};
-use wasm_agent_vfs::MemFs;
+use wasm_agent_vfs::{MemFs, Vfs};
 
 /// Runs `script` in a fresh shell over an empty in-memory filesystem.
 fn run(script: &str) -> ExecResult {
+    run_in(script, &[])
+}
+
+/// Runs `script` in `/w`, a directory holding the empty files `files`
+/// (parent directories implied).
+fn run_in(script: &str, files: &[&str]) -> ExecResult {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let mut shell = Shell::new(Arc::new(MemFs::new()));
-    runtime.block_on(shell.exec(script))
+    runtime.block_on(async {
+        let fs = Arc::new(MemFs::new());
+        fs.create_dir_all("/w").await.unwrap();
+        for file in files {
+            let path = format!("/w/{file}");
+            if let Some((dir, _)) = path.rsplit_once('/') {
+                fs.create_dir_all(dir).await.unwrap();
+            }
+            fs.write_file(&path, b"").await.unwrap();
+        }
+        let mut shell = Shell::builder(fs).cwd("/w").build();
+        shell.exec(script).await
+    })
 }
 
 /// One case: script, expected stdout, stderr and status.
@@ -25,9 +42,15 @@ type Case<'a> = (&'a str, &'a str, &'a str, i32);
 /// Checks every case and reports all the mismatches at once.
 #[track_caller]
 fn cases(cases: &[Case]) {
+    cases_in(&[], cases)
+}
+
+/// [`cases`] run in a directory holding `files` (see [`run_in`]).
+#[track_caller]
+fn cases_in(files: &[&str], cases: &[Case]) {
     let mut failures = Vec::new();
     for &(script, stdout, stderr, status) in cases {
-        let result = run(script);
+        let result = run_in(script, files);
         let got = (
             result.stdout_lossy(),
             result.stderr_lossy(),
@@ -455,4 +478,117 @@ bash: line 1: "$n": Bad file descriptor
             0,
         ),
     ]);
+}
+
+#[test]
+fn globignore_drops_matches_and_shows_dotfiles() {
+    let tree = [
+        "a.txt",
+        "b.txt",
+        "c.log",
+        ".hidden",
+        ".config.txt",
+        "dir/one.txt",
+        "dir/two.md",
+    ];
+    cases_in(
+        &tree,
+        &[
+            (
+                r#"GLOBIGNORE="*.txt"; echo *"#,
+                ".hidden c.log dir\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="*.txt"; echo dir/*"#,
+                "dir/one.txt dir/two.md\n",
+                "",
+                0,
+            ),
+            (r#"GLOBIGNORE="*/*.txt"; echo dir/*"#, "dir/two.md\n", "", 0),
+            (
+                r#"GLOBIGNORE="*.txt:*.log"; echo *"#,
+                ".hidden dir\n",
+                "",
+                0,
+            ),
+            (r#"GLOBIGNORE="*"; echo *"#, "*\n", "", 0),
+            (
+                r#"GLOBIGNORE=".*"; echo *"#,
+                "a.txt b.txt c.log dir\n",
+                "",
+                0,
+            ),
+            (r#"GLOBIGNORE="x"; echo .*"#, ".config.txt .hidden\n", "", 0),
+            (
+                r#"GLOBIGNORE="x"; unset GLOBIGNORE; echo *"#,
+                "a.txt b.txt c.log dir\n",
+                "",
+                0,
+            ),
+            (r#"GLOBIGNORE=""; echo *"#, "a.txt b.txt c.log dir\n", "", 0),
+            (
+                r#"GLOBIGNORE="[ab].txt"; echo *"#,
+                ".config.txt .hidden c.log dir\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="A.TXT"; shopt -s nocaseglob; echo *"#,
+                ".config.txt .hidden b.txt c.log dir\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="a.txt"; echo ./*"#,
+                "./.config.txt ./.hidden ./a.txt ./b.txt ./c.log ./dir\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="./a.txt"; echo ./*"#,
+                "./.config.txt ./.hidden ./b.txt ./c.log ./dir\n",
+                "",
+                0,
+            ),
+            (
+                r#"f() { local GLOBIGNORE="*.txt"; echo *; }; f; echo *"#,
+                ".hidden c.log dir\na.txt b.txt c.log dir\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="*.txt" echo *"#,
+                "a.txt b.txt c.log dir\n",
+                "",
+                0,
+            ),
+            (r#"GLOBIGNORE="*.txt"; echo *.txt"#, "*.txt\n", "", 0),
+            (
+                r#"GLOBIGNORE="*.txt"; shopt -s nullglob; echo *.txt; echo end"#,
+                "\nend\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="*.md"; shopt -s globstar; echo **"#,
+                ".config.txt .hidden a.txt b.txt c.log dir dir/one.txt dir/two.md\n",
+                "",
+                0,
+            ),
+            (
+                r#"GLOBIGNORE="*.txt"; for f in *; do echo "[$f]"; done"#,
+                "[.hidden]\n[c.log]\n[dir]\n",
+                "",
+                0,
+            ),
+            (
+                "GLOBIGNORE='@(a|b).txt:c*'; shopt -s extglob; echo *",
+                ".config.txt .hidden dir\n",
+                "",
+                0,
+            ),
+        ],
+    );
 }
