@@ -316,6 +316,18 @@ impl Interp {
         }
     }
 
+    /// True if the shell's locale (`LC_ALL`, else `LC_CTYPE`, else `LANG`;
+    /// the C locale when none is set) encodes characters in UTF-8. In any
+    /// other, the C locale above all, bash measures strings in bytes.
+    fn utf8_locale(&mut self) -> bool {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .into_iter()
+            .find_map(|var| self.scalar(var).filter(|value| !value.is_empty()))
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        locale.contains("utf-8") || locale.contains("utf8")
+    }
+
     /// The offset or length of `${parameter:offset:length}`: an arithmetic
     /// expression whose errors bash reports after the parameter's name
     /// (`s: 1+: syntax error…`), ending the shell.
@@ -415,7 +427,8 @@ impl Interp {
                 let resolved = self.check_unset(parameter, resolved).await?;
                 Resolved::One(match resolved {
                     Resolved::Unset => "0".to_string(),
-                    Resolved::One(s) => s.chars().count().to_string(),
+                    Resolved::One(s) if self.utf8_locale() => s.chars().count().to_string(),
+                    Resolved::One(s) => s.len().to_string(),
                     Resolved::Many { values, .. } => values.len().to_string(),
                 })
             }

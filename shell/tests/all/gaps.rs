@@ -592,3 +592,25 @@ fn globignore_drops_matches_and_shows_dotfiles() {
         ],
     );
 }
+
+#[test]
+fn length_counts_bytes_outside_utf8_locales() {
+    // bash measures in characters only under a UTF-8 locale; the locale is
+    // LC_ALL, else LC_CTYPE, else LANG, and the C locale without any.
+    cases(&[
+        ("v=héllo; echo ${#v}", "6\n", "", 0),
+        ("LANG=C.UTF-8; v=héllo; echo ${#v}", "5\n", "", 0),
+        (
+            "LANG=C.UTF-8; v=héllo; LC_ALL=C; echo ${#v}; unset LC_ALL; echo ${#v}; LC_CTYPE=POSIX; echo ${#v}",
+            "6\n5\n6\n",
+            "",
+            0,
+        ),
+        (
+            "LC_ALL=C.utf8; a=(héllo é); set -- ééé; echo ${#a[0]} ${#a[@]} ${#1} ${#}",
+            "5 2 3 1\n",
+            "",
+            0,
+        ),
+    ]);
+}
