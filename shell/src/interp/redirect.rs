@@ -288,6 +288,16 @@ impl Interp {
             self.state.fds.set(fd, None);
             return Ok(Ok(()));
         }
+        if word.is_empty() {
+            // An unquoted expansion to nothing leaves no word at all.
+            let quoted = written.contains(['"', '\'']);
+            let reason = if quoted {
+                "Bad file descriptor"
+            } else {
+                "ambiguous redirect"
+            };
+            return Ok(Err(format!("{written}: {reason}")));
+        }
         if let Some(source) = word.strip_suffix('-').and_then(|n| n.parse::<u32>().ok()) {
             let result = self.duplicate(fd, source, kind, written);
             if result.is_ok() && source != fd {

@@ -380,7 +380,7 @@ impl Interp {
         }
         // `exec` without a command keeps its redirections.
         if !std::mem::take(&mut self.state.keep_redirections) {
-            self.state.fds = saved_fds;
+            self.restore_fds(saved_fds, &parts.redirects);
         }
         result
     }

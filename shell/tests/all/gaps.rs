@@ -614,3 +614,31 @@ fn length_counts_bytes_outside_utf8_locales() {
         ),
     ]);
 }
+
+#[test]
+fn named_descriptors_outlive_their_command() {
+    cases(&[
+        (
+            r#"echo hi {fd}>f; echo more >&$fd; echo "$(<f)""#,
+            "hi\nmore\n",
+            "",
+            0,
+        ),
+        (
+            r#"f() { echo in; }; f {fd}>f; echo x >&$fd; exec {fd}>&-; echo "$(<f)""#,
+            "in\nx\n",
+            "",
+            0,
+        ),
+        (
+            r#"echo x >&""; echo $?; e=; echo x >&$e; read -r l <&$e; echo x 2>&$e; echo done"#,
+            "1\ndone\n",
+            r#"bash: line 1: "": Bad file descriptor
+bash: line 1: $e: ambiguous redirect
+bash: line 1: $e: ambiguous redirect
+bash: line 1: $e: ambiguous redirect
+"#,
+            0,
+        ),
+    ]);
+}

@@ -14,6 +14,7 @@
 
 use super::{Interp, Redirect};
 use crate::error::Exec;
+use crate::state::Fds;
 use brush_parser::ast;
 
 /// The first descriptor the shell hands out (bash's `fcntl(F_DUPFD, 10)`).
@@ -130,6 +131,21 @@ impl Interp {
             return Ok(Err(format!("{var}: cannot assign fd to variable")));
         }
         Ok(Ok(()))
+    }
+
+    /// Puts back the descriptor table `saved` after a command, except the
+    /// descriptors its `{var}` redirections opened: bash leaves those open
+    /// for the script to close. (Only for plain variables: finding an
+    /// element again would evaluate its subscript twice.)
+    pub(crate) fn restore_fds(&mut self, mut saved: Fds, redirects: &[Redirect<'_>]) {
+        let vars = redirects.iter().filter_map(|redirect| redirect.var);
+        for var in vars.filter(|var| !var.contains('[')) {
+            let fd = self.scalar(var).and_then(|value| value.parse::<u32>().ok());
+            if let Some(stream) = fd.and_then(|fd| Some((fd, self.state.fds.get(fd)?.clone()))) {
+                saved.set(stream.0, Some(stream.1));
+            }
+        }
+        self.state.fds = saved;
     }
 
     /// The lowest descriptor from 10 up that is not open.
