@@ -4,7 +4,6 @@
 use super::internal_getopt;
 use super::type_::is_builtin;
 use super::{done, Ret};
-use crate::builtins;
 use crate::error::Exec;
 use crate::interp::{BoxFuture, Interp};
 
@@ -23,7 +22,7 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
             return done(0);
         };
         // The shell's own programs (`xargs`, `env`…) are no builtins.
-        let found = is_builtin(name).then(|| builtins::lookup(name)).flatten();
+        let found = is_builtin(name).then(|| sh.enabled_builtin(name)).flatten();
         let Some(builtin) = found else {
             sh.builtin_error("builtin", &format!("{name}: not a shell builtin"))
                 .await;

@@ -5,7 +5,6 @@
 use super::internal_getopt;
 use super::type_::{describe, Describe, Style};
 use super::{done, Ret};
-use crate::builtins;
 use crate::error::Exec;
 use crate::interp::{BoxFuture, Interp};
 
@@ -53,7 +52,7 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
 
 /// Runs `argv` as a builtin or an external command, never a function.
 pub(crate) async fn run_without_functions(sh: &mut Interp, argv: Vec<String>) -> Exec {
-    if let Some(builtin) = builtins::lookup(&argv[0]) {
+    if let Some(builtin) = sh.enabled_builtin(&argv[0]) {
         let (status, flow) = builtin(sh, argv).await?;
         sh.set_status(status);
         return Ok(flow);

@@ -12,6 +12,7 @@ mod control;
 mod declare;
 mod dirs;
 mod echo;
+mod enable;
 mod env;
 mod eval;
 mod exec;
@@ -98,6 +99,7 @@ static BUILTINS: &[Builtin] = &[
     builtin("declare", declare::declare),
     builtin("dirs", dirs::dirs),
     builtin("echo", echo::run),
+    builtin("enable", enable::run),
     builtin("env", env::run),
     special("eval", eval::eval),
     special("exec", exec::run),
@@ -153,7 +155,6 @@ pub(crate) fn is_special(name: &str) -> bool {
 }
 
 /// The names of every builtin, sorted.
-#[allow(dead_code, reason = "for `compgen -b` and `type`")]
 pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|b| b.name)
 }
@@ -178,6 +179,15 @@ impl Interp {
                 Ok(false)
             }
         }
+    }
+
+    /// The builtin `name` runs, unless there is none or `enable -n` turned
+    /// it off.
+    pub(crate) fn enabled_builtin(&self, name: &str) -> Option<BuiltinFn> {
+        if self.state.disabled_builtins.contains(name) {
+            return None;
+        }
+        lookup(name)
     }
 
     /// Writes a builtin's diagnostic to stderr (`bash: name: message`).

@@ -138,7 +138,7 @@ pub(crate) async fn describe(sh: &Interp, name: &str, how: Describe, out: &mut S
             }
         }
     }
-    if !how.force_path && is_builtin(name) {
+    if !how.force_path && is_builtin(name) && sh.enabled_builtin(name).is_some() {
         line(
             out,
             "builtin",

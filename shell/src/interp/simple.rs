@@ -351,7 +351,7 @@ impl Interp {
         }
         let special = builtins::is_special(&name);
         let is_function = self.state.functions.contains_key(name.as_str());
-        let internal = is_function || builtins::lookup(&name).is_some();
+        let internal = is_function || self.enabled_builtin(&name).is_some();
         // `IFS= read line`: the prefix assignments hold for this command
         // only; everything else the command sets stays.
         let mut saved_vars = Vec::new();
@@ -395,7 +395,7 @@ impl Interp {
         if let Some(function) = self.state.functions.get(name).cloned() {
             return self.call_function(&function, argv).await;
         }
-        if let Some(builtin) = builtins::lookup(name) {
+        if let Some(builtin) = self.enabled_builtin(name) {
             let (status, flow) = builtin(self, argv).await?;
             self.set_status(status);
             return Ok(flow);

@@ -94,6 +94,8 @@ pub struct State {
     /// Set by `exec` without a command: the redirections of the current
     /// command stay in force after it.
     pub keep_redirections: bool,
+    /// Builtins turned off with `enable -n`.
+    pub disabled_builtins: imbl::HashSet<Arc<str>>,
 }
 
 impl State {
@@ -126,6 +128,7 @@ impl State {
             pid,
             last_background: None,
             keep_redirections: false,
+            disabled_builtins: imbl::HashSet::new(),
         }
     }
 

@@ -117,3 +117,28 @@ fn aliases_expand_only_when_asked() {
         0,
     );
 }
+
+#[test]
+fn enable_turns_builtins_off_and_on() {
+    // With `echo` off and no tools, `echo` is not found (127).
+    check("enable -n echo; echo hi; echo $?", "", 127);
+    check(
+        "enable -n echo; enable -n; builtin echo x; printf '%s\\n' $?; enable echo; echo back; enable -n",
+        "enable -n echo\n1\nback\n",
+        0,
+    );
+    // `[` stays a builtin when `test` is off.
+    check("enable -n test; type -t test; [ 1 ]; echo $?", "0\n", 0);
+    check(
+        "enable nosuch; echo $?; enable -n xargs; echo $?",
+        "1\n1\n",
+        0,
+    );
+    check("enable -f x.so name; echo $?", "1\n", 0);
+    let listing = crate::run("enable -n cd; enable -a; enable -s");
+    let text = listing.stdout_lossy();
+    assert!(text.contains("enable -n cd\n"), "{text}");
+    assert!(text.contains("enable echo\n"), "{text}");
+    assert!(text.contains("enable eval\n"), "{text}");
+    assert!(!text.contains("enable xargs"), "{text}");
+}
