@@ -8,6 +8,7 @@
 use std::fs;
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
+use wasm_agent::bench::measure::rss_bytes;
 use wasm_agent::{Command, Runtime, Sandbox};
 
 /// The median of `runs` timings of `f`.
@@ -15,17 +16,6 @@ fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
     let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
     times.sort();
     times[runs / 2]
-}
-
-/// Resident set size of this process, in bytes (from /proc).
-fn rss_bytes() -> u64 {
-    let statm = fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
 }
 
 fn main() {
