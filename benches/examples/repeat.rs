@@ -2,6 +2,10 @@
 //! one sandbox, for profiling:
 //! `cargo run --release -p wasm-agent-benches --example repeat -- 2000 cat /small.txt`
 //! `cargo run --release -p wasm-agent-benches --example repeat -- 100000 -c 'echo hi'`
+//!
+//! The sandbox also holds the benchmark fixture at `/data` (the working
+//! directory), for profiling the agent workloads:
+//! `cargo run --release -p wasm-agent-benches --example repeat -- 50 -c 'grep -rn needle /data | wc -l'`
 
 use std::time::Instant;
 use wasm_agent::{Command, Runtime, Sandbox};
@@ -21,8 +25,14 @@ fn main() {
         .unwrap();
     let runtime = Runtime::new().unwrap();
     runtime.preload().unwrap();
-    let sandbox = Sandbox::new(&runtime);
+    let sandbox = Sandbox::builder(&runtime)
+        .cwd(wasm_agent::bench::DATA_DIR)
+        .build();
     rt.block_on(async {
+        for file in wasm_agent::bench::Fixture::generate().files {
+            let path = format!("{}/{}", wasm_agent::bench::DATA_DIR, file.path);
+            sandbox.write_file(&path, file.data).await.unwrap();
+        }
         sandbox
             .write_file("/small.txt", "hello, world\n")
             .await
