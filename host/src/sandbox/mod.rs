@@ -166,10 +166,17 @@ impl Sandbox {
     pub async fn write_file(&self, path: &str, contents: impl AsRef<[u8]>) -> Result<()> {
         let path = self.resolve(path)?;
         let fs = self.fs();
-        if let Some((parent, _)) = split_parent(&path) {
-            fs.create_dir_all(parent).await?;
+        // The parent usually exists: try first, create it only on ENOENT
+        // (filling a sandbox with many files then costs one walk per file).
+        match fs.write_file(&path, contents.as_ref()).await {
+            Err(err) if err.errno() == wasm_agent_vfs::Errno::NoEnt => {
+                if let Some((parent, _)) = split_parent(&path) {
+                    fs.create_dir_all(parent).await?;
+                }
+                Ok(fs.write_file(&path, contents.as_ref()).await?)
+            }
+            other => Ok(other?),
         }
-        Ok(fs.write_file(&path, contents.as_ref()).await?)
     }
 
     /// Metadata of `path` (not following a final symlink, so `is_symlink`
