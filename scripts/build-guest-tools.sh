@@ -136,7 +136,10 @@ cmd=(cargo build --release --target "$TRIPLE" --manifest-path "$GUEST/Cargo.toml
     -p "$PACKAGE" --target-dir "$TARGET_DIR" "${locked[@]}")
 log "running: ${cmd[*]}"
 start=$SECONDS
-nice -n 5 "${cmd[@]}"
+# From inside guest-tools/, so that cargo reads guest-tools/.cargo/config.toml
+# (the wasm32 target features): cargo looks for its configuration from the
+# working directory, not from --manifest-path.
+(cd "$GUEST" && nice -n 5 "${cmd[@]}")
 BUILT="$TARGET_DIR/$TRIPLE/release/$PACKAGE.wasm"
 [[ -f "$BUILT" ]] || die "cargo succeeded but $BUILT is missing"
 log "built in $((SECONDS - start)) s: $(wc -c <"$BUILT") bytes"

@@ -145,7 +145,11 @@ impl ReadLineCursor {
         if has_newline {
             self.buffer.pop();
         }
-        let line = std::mem::take(&mut self.buffer);
+        // wasm-agent: the next line's buffer starts at this line's size, so
+        // reading it costs one allocation instead of a chain of regrowths
+        // (WASI has no mmap: every input line goes through here).
+        let capacity = self.buffer.len().max(64) + 1;
+        let line = std::mem::replace(&mut self.buffer, Vec::with_capacity(capacity));
         Ok(Some((line, has_newline)))
     }
 
