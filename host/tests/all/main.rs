@@ -7,7 +7,9 @@
 //! - `tools`: the real guest tools over the sandbox filesystem (needs the
 //!   tools module: `scripts/build-guest-tools.sh`).
 //! - `sandbox`: the sandbox API contract.
+//! - `bench`: the benchmark runner at a tiny budget; workloads match bash.
 
+mod bench;
 mod exec;
 mod limits;
 mod sandbox;
