@@ -14,6 +14,37 @@ pub fn rss_bytes() -> u64 {
     pages * 4096
 }
 
+/// Memory one object costs, in bytes: the growth of the resident set while
+/// `count` of them are made and kept alive.
+///
+/// A first batch of `count` is made (and kept) before measuring, so that
+/// memory the allocator already holds (freed by earlier work) is used up
+/// and the measured batch has to grow the heap.
+pub fn bytes_per_instance<T>(count: usize, mut make: impl FnMut() -> T) -> f64 {
+    let first: Vec<T> = (0..count).map(|_| make()).collect();
+    let before = rss_bytes();
+    let second: Vec<T> = (0..count).map(|_| make()).collect();
+    let after = rss_bytes();
+    drop((first, second));
+    after.saturating_sub(before) as f64 / count.max(1) as f64
+}
+
+/// Returns the allocator's free memory to the operating system (glibc's
+/// `malloc_trim`; nothing elsewhere).
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only releases memory glibc's allocator holds
+        // free; it is safe to call at any time.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 /// How long to measure one metric.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {

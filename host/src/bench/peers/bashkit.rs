@@ -5,7 +5,7 @@
 //! idle memory.
 
 use crate::bench::fixture::Fixture;
-use crate::bench::measure::rss_bytes;
+use crate::bench::measure::bytes_per_instance;
 use crate::bench::peer::{Peer, RunOutput};
 use crate::bench::workloads::DATA_DIR;
 use async_trait::async_trait;
@@ -181,11 +181,7 @@ impl Peer for Bashkit {
     }
 
     async fn idle_bytes(&mut self, count: usize) -> io::Result<Option<f64>> {
-        let before = rss_bytes();
-        let idle: Vec<Bash> = (0..count).map(|_| builder().build()).collect();
-        let after = rss_bytes();
-        drop(idle);
-        Ok(Some(after.saturating_sub(before) as f64 / count as f64))
+        Ok(Some(bytes_per_instance(count, || builder().build())))
     }
 }
 

@@ -1,7 +1,7 @@
 //! wasm-agent itself: in-memory sandboxes of one [`Runtime`].
 
 use crate::bench::fixture::Fixture;
-use crate::bench::measure::rss_bytes;
+use crate::bench::measure::bytes_per_instance;
 use crate::bench::peer::{Peer, RunOutput};
 use crate::bench::workloads::DATA_DIR;
 use crate::{Runtime, Sandbox};
@@ -89,10 +89,7 @@ impl Peer for WasmAgent {
     }
 
     async fn idle_bytes(&mut self, count: usize) -> io::Result<Option<f64>> {
-        let before = rss_bytes();
-        let idle: Vec<Sandbox> = (0..count).map(|_| Sandbox::new(&self.runtime)).collect();
-        let after = rss_bytes();
-        drop(idle);
-        Ok(Some(after.saturating_sub(before) as f64 / count as f64))
+        let runtime = &self.runtime;
+        Ok(Some(bytes_per_instance(count, || Sandbox::new(runtime))))
     }
 }
