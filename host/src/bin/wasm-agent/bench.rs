@@ -38,6 +38,25 @@ pub async fn run(quick: bool) -> wasm_agent::Result<i32> {
     Ok(0)
 }
 
+/// Writes the fixture below `dir` and says where.
+pub fn write_fixture(dir: &std::path::Path) -> wasm_agent::Result<i32> {
+    let fixture = Fixture::generate();
+    fixture.write_to_dir(dir).map_err(|err| {
+        wasm_agent::Error::new(
+            ErrorKind::Io,
+            format!("cannot write the fixture to {}: {err}", dir.display()),
+        )
+        .with_source(err)
+    })?;
+    eprintln!(
+        "wasm-agent bench: wrote {} files ({} bytes) to {}",
+        fixture.files.len(),
+        fixture.total_bytes(),
+        dir.display()
+    );
+    Ok(0)
+}
+
 /// A benchmark step that failed on the host (a temp dir, a process).
 fn failed(err: std::io::Error) -> wasm_agent::Error {
     wasm_agent::Error::new(ErrorKind::Io, format!("benchmark failed: {err}")).with_source(err)

@@ -70,6 +70,11 @@ enum Cmd {
         /// A shorter, noisier run (about a third of the time).
         #[arg(long)]
         quick: bool,
+        /// Only write the benchmark fixture (1,000 files, about 5 MB, the
+        /// same bytes every time) into DIR, to inspect it or run the
+        /// workloads elsewhere; measures nothing.
+        #[arg(long, value_name = "DIR")]
+        write_fixture: Option<std::path::PathBuf>,
     },
 }
 
@@ -114,7 +119,11 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
             Ok(0)
         }
         Cmd::Demo => demo::run(&runtime).await,
-        Cmd::Bench { quick } => bench::run(quick).await,
+        Cmd::Bench {
+            write_fixture: Some(dir),
+            ..
+        } => bench::write_fixture(&dir),
+        Cmd::Bench { quick, .. } => bench::run(quick).await,
         Cmd::Exec {
             sandbox,
             timeout,
