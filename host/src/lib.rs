@@ -37,10 +37,10 @@ mod shell_runner;
 pub mod wasi;
 
 pub use error::{Error, ErrorKind, Result};
-pub use runtime::{Command, Limits, Runtime, RuntimeBuilder};
 pub use host_command::{HostCall, HostCommand};
+pub use runtime::{Command, Limits, Runtime, RuntimeBuilder};
 pub use sandbox::{CommandOutput, FileStat, RmOptions, Sandbox, SandboxBuilder, Snapshot};
 pub use wasm_agent_shell as shell;
-pub use wasm_agent_shell::{ExecOptions, ExecResult};
 pub use wasm_agent_shell::io;
+pub use wasm_agent_shell::{ExecOptions, ExecResult};
 pub use wasm_agent_vfs as vfs;

@@ -65,7 +65,13 @@ async fn run_one(
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = command.spawn().map_err(|e| {
-        std::io::Error::new(e.kind(), format!("cannot run native `{program}` (the oracle for `{}`): {e}", argv[0]))
+        std::io::Error::new(
+            e.kind(),
+            format!(
+                "cannot run native `{program}` (the oracle for `{}`): {e}",
+                argv[0]
+            ),
+        )
     })?;
     if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
         let bytes = bytes.to_vec();

@@ -70,6 +70,9 @@ fn function_status() {
 #[test]
 fn not_found_message() {
     let result = crate::run("echo a\nnosuch");
-    assert_eq!(result.stderr_lossy(), "bash: line 2: nosuch: command not found\n");
+    assert_eq!(
+        result.stderr_lossy(),
+        "bash: line 2: nosuch: command not found\n"
+    );
     assert_eq!(result.exit_code, 127);
 }

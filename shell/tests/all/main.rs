@@ -2,10 +2,10 @@
 //! external commands.
 
 mod basics;
-mod variables_and_more;
 mod builtins_a;
 mod builtins_b;
 mod gaps;
+mod variables_and_more;
 
 use std::sync::Arc;
 use wasm_agent_shell::{ExecResult, Shell};
