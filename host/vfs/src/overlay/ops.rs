@@ -442,22 +442,7 @@ impl Inner {
         follow: bool,
     ) -> VfsResult<()> {
         let _gate = self.gate.lock().await;
-        let marks = self.marks();
-        let target = match self.resolve(&marks, path, follow, "utimensat").await? {
-            Target::Dir(dir) => {
-                self.ensure_upper_dir(&dir.path).await?;
-                dir.path
-            }
-            Target::Entry {
-                node: Some(node), ..
-            } => {
-                self.copy_up(&node).await?;
-                node.path
-            }
-            Target::Entry { node: None, .. } => {
-                return Err(VfsError::new(Errno::NoEnt, "utimensat", path))
-            }
-        };
+        let target = self.copy_up_for_metadata(path, follow, "utimensat").await?;
         self.apply("utimensat", path, |tree, _, _, now| {
             tree.set_times(&target, atime, mtime, false, now)
         })
@@ -467,25 +452,36 @@ impl Inner {
     /// sets its mode in the upper layer.
     pub(super) async fn set_mode(&self, path: &str, mode: u32) -> VfsResult<()> {
         let _gate = self.gate.lock().await;
+        let target = self.copy_up_for_metadata(path, true, "chmod").await?;
+        self.apply("chmod", path, |tree, _, _, now| {
+            tree.set_mode(&target, mode, now)
+        })
+    }
+
+    /// Resolves `path` and copies what it names into the upper layer (a
+    /// directory without its contents), for an operation `op` that changes
+    /// metadata only; returns the path to change there. The caller holds
+    /// the gate.
+    async fn copy_up_for_metadata(
+        &self,
+        path: &str,
+        follow: bool,
+        op: &'static str,
+    ) -> VfsResult<String> {
         let marks = self.marks();
-        let target = match self.resolve(&marks, path, true, "chmod").await? {
+        match self.resolve(&marks, path, follow, op).await? {
             Target::Dir(dir) => {
                 self.ensure_upper_dir(&dir.path).await?;
-                dir.path
+                Ok(dir.path)
             }
             Target::Entry {
                 node: Some(node), ..
             } => {
                 self.copy_up(&node).await?;
-                node.path
+                Ok(node.path)
             }
-            Target::Entry { node: None, .. } => {
-                return Err(VfsError::new(Errno::NoEnt, "chmod", path))
-            }
-        };
-        self.apply("chmod", path, |tree, _, _, now| {
-            tree.set_mode(&target, mode, now)
-        })
+            Target::Entry { node: None, .. } => Err(VfsError::new(Errno::NoEnt, op, path)),
+        }
     }
 }
 
