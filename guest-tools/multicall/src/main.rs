@@ -29,6 +29,9 @@ use dispatch::{Invocation, MODULE_NAME};
 #[export_name = "wizer-initialize"]
 pub extern "C" fn wizer_initialize() {
     uucore::locale::prebuild_all_localizers();
+    // grep has no catalogue of its own (its messages are in its code) but
+    // still loads uucore's common one at every start.
+    uucore::locale::prebuild_localizers(&["grep"]);
 }
 
 fn main() {
@@ -43,7 +46,6 @@ fn main() {
                 // arguments, not from the vector handed to the tool; both
                 // uucore versions keep that flag separately.
                 uucore::set_utility_is_second_arg();
-                uucore_grep::set_utility_is_second_arg();
             }
             enter_working_directory(tool.name, std::env::var_os("PWD"));
             (tool.run)(args)

@@ -1,20 +1,10 @@
-//! `grep`, `egrep` and `fgrep` from `uu_grep`, which is built on uucore 0.10.
+//! `grep`, `egrep` and `fgrep` from `uu_grep` (vendored, on uucore 0.12).
 
 use std::ffi::OsString;
 
-use super::uutils::flush_stdout;
-
 /// Runs `grep`: exit 0 when a line matched, 1 when none did, 2 on trouble.
 pub fn main(args: Vec<OsString>) -> i32 {
-    // uu_grep reads its messages through its own (older) uucore, whose
-    // catalogue is separate from the one the coreutils utilities use.
-    if let Err(err) = uucore_grep::locale::setup_localization("grep") {
-        eprintln!("grep: cannot load the message catalogue: {err}");
-        return 99;
-    }
-    uucore_grep::panic::mute_sigpipe_panic();
-    let code = uu_grep::uumain(args.into_iter());
-    flush_stdout(code)
+    super::uutils::run("grep", args, |args| uu_grep::uumain(args.into_iter()))
 }
 
 /// Runs `egrep`, which GNU defines as `grep -E`.
