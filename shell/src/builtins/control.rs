@@ -26,48 +26,36 @@ async fn loop_count(sh: &mut Interp, name: &str, argv: &[String]) -> Result<u32,
 
 /// `break [n]`: leaves `n` enclosing loops.
 pub(crate) fn break_(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>> {
-    Box::pin(async move {
-        let n = match loop_count(sh, "break", &argv).await {
-            Ok(n) => n,
-            // Out of range (`break 0`): bash leaves every loop.
-            Err(1) if sh.state.loop_depth > 0 => {
-                return Ok((1, Flow::Break(sh.state.loop_depth)));
-            }
-            Err(status) => return done(status),
-        };
-        if sh.state.loop_depth == 0 {
-            sh.builtin_error(
-                "break",
-                "only meaningful in a `for', `while', or `until' loop",
-            )
-            .await;
-            return done(0);
-        }
-        Ok((0, Flow::Break(n.min(sh.state.loop_depth))))
-    })
+    Box::pin(leave_loops(sh, "break", argv, Flow::Break))
 }
 
 /// `continue [n]`: the next iteration of the `n`-th enclosing loop.
 pub(crate) fn continue_(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>> {
-    Box::pin(async move {
-        let n = match loop_count(sh, "continue", &argv).await {
-            Ok(n) => n,
-            // Out of range (`continue 0`): bash leaves every loop.
-            Err(1) if sh.state.loop_depth > 0 => {
-                return Ok((1, Flow::Break(sh.state.loop_depth)));
-            }
-            Err(status) => return done(status),
-        };
-        if sh.state.loop_depth == 0 {
-            sh.builtin_error(
-                "continue",
-                "only meaningful in a `for', `while', or `until' loop",
-            )
-            .await;
-            return done(0);
+    Box::pin(leave_loops(sh, "continue", argv, Flow::Continue))
+}
+
+/// `break` and `continue`: checks the count and the loop depth as bash
+/// does, then makes `flow` of the count.
+async fn leave_loops(
+    sh: &mut Interp,
+    name: &str,
+    argv: Vec<String>,
+    flow: fn(u32) -> Flow,
+) -> Exec<Ret> {
+    let n = match loop_count(sh, name, &argv).await {
+        Ok(n) => n,
+        // Out of range (`break 0`, `continue 0`): bash leaves every loop.
+        Err(1) if sh.state.loop_depth > 0 => {
+            return Ok((1, Flow::Break(sh.state.loop_depth)));
         }
-        Ok((0, Flow::Continue(n.min(sh.state.loop_depth))))
-    })
+        Err(status) => return done(status),
+    };
+    if sh.state.loop_depth == 0 {
+        sh.builtin_error(name, "only meaningful in a `for', `while', or `until' loop")
+            .await;
+        return done(0);
+    }
+    Ok((0, flow(n.min(sh.state.loop_depth))))
 }
 
 /// The status argument of `exit`/`return` (default `$?`, taken modulo

@@ -184,31 +184,12 @@ pub(crate) fn run(sh: &mut Interp, argv: Vec<String>) -> BoxFuture<'_, Exec<Ret>
 /// `shopt [names]`: prints options (all, or the named ones); status 1 if
 /// a named one is off or unknown.
 async fn list_shopts(sh: &mut Interp, names: &[String], flags: &Flags, text: &mut String) -> i32 {
-    let values = shopt_values(sh);
-    if names.is_empty() {
-        if !flags.quiet {
-            for (name, on) in values {
-                print_shopt(text, name, on, flags.reusable);
-            }
-        }
-        return 0;
-    }
-    let mut status = 0;
-    for name in names {
-        let Some(&(_, on)) = values.iter().find(|(n, _)| n == name) else {
-            sh.builtin_error("shopt", &format!("{name}: invalid shell option name"))
-                .await;
-            status = 1;
-            continue;
-        };
-        if !on {
-            status = 1;
-        }
-        if !flags.quiet {
-            print_shopt(text, name, on, flags.reusable);
-        }
-    }
-    status
+    let listing = Listing {
+        values: shopt_values(sh),
+        unknown: "invalid shell option name",
+        print: print_shopt,
+    };
+    listing.print(sh, names, flags, text).await
 }
 
 /// `shopt -s/-u names`: status 1 if a name is unknown (the others still
@@ -239,31 +220,58 @@ async fn list_set_options(
     flags: &Flags,
     text: &mut String,
 ) -> i32 {
-    let values = set_option_values(&sh.state.options);
-    if names.is_empty() {
-        if !flags.quiet {
-            for (name, on) in values {
-                print_set_option(text, name, on, flags.reusable);
+    let listing = Listing {
+        values: set_option_values(&sh.state.options),
+        unknown: "invalid option name",
+        print: print_set_option,
+    };
+    listing.print(sh, names, flags, text).await
+}
+
+/// Option values to list, as `shopt` and `shopt -o` list them.
+struct Listing {
+    values: Vec<(&'static str, bool)>,
+    /// The message for a name that is not an option.
+    unknown: &'static str,
+    /// Writes one option's line.
+    print: fn(&mut String, &str, bool, bool),
+}
+
+impl Listing {
+    /// Prints every option, or the named ones; status 1 if a named one is
+    /// off or unknown.
+    async fn print(
+        &self,
+        sh: &mut Interp,
+        names: &[String],
+        flags: &Flags,
+        text: &mut String,
+    ) -> i32 {
+        if names.is_empty() {
+            if !flags.quiet {
+                for &(name, on) in &self.values {
+                    (self.print)(text, name, on, flags.reusable);
+                }
+            }
+            return 0;
+        }
+        let mut status = 0;
+        for name in names {
+            let Some(&(_, on)) = self.values.iter().find(|(n, _)| n == name) else {
+                sh.builtin_error("shopt", &format!("{name}: {}", self.unknown))
+                    .await;
+                status = 1;
+                continue;
+            };
+            if !on {
+                status = 1;
+            }
+            if !flags.quiet {
+                (self.print)(text, name, on, flags.reusable);
             }
         }
-        return 0;
+        status
     }
-    let mut status = 0;
-    for name in names {
-        let Some(&(_, on)) = values.iter().find(|(n, _)| n == name) else {
-            sh.builtin_error("shopt", &format!("{name}: invalid option name"))
-                .await;
-            status = 1;
-            continue;
-        };
-        if !on {
-            status = 1;
-        }
-        if !flags.quiet {
-            print_set_option(text, name, on, flags.reusable);
-        }
-    }
-    status
 }
 
 /// `shopt -so/-uo names`: `set -o`/`set +o` for each.

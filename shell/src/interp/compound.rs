@@ -6,21 +6,16 @@ use crate::error::{Exec, Flow};
 use crate::expand::pattern::Pattern;
 use brush_parser::ast;
 
-/// What a loop does after its body ran.
-enum Next {
-    Continue,
-    Exit(Flow),
-}
-
-/// Maps the body's flow to what the loop does, consuming one level of
-/// `break N` / `continue N`.
-fn loop_control(flow: Flow) -> Next {
-    match flow {
-        Flow::Normal | Flow::Continue(1) => Next::Continue,
-        Flow::Break(1) => Next::Exit(Flow::Normal),
-        Flow::Break(n) => Next::Exit(Flow::Break(n - 1)),
-        Flow::Continue(n) => Next::Exit(Flow::Continue(n - 1)),
-        Flow::Return => Next::Exit(Flow::Return),
+/// What a loop does after its body ran: `None` to go on, or the result
+/// the loop ends with, consuming one level of `break N` / `continue N`.
+fn after_body(outcome: Exec) -> Option<Exec> {
+    match outcome {
+        Ok(Flow::Normal | Flow::Continue(1)) => None,
+        Ok(Flow::Break(1)) => Some(Ok(Flow::Normal)),
+        Ok(Flow::Break(n)) => Some(Ok(Flow::Break(n - 1))),
+        Ok(Flow::Continue(n)) => Some(Ok(Flow::Continue(n - 1))),
+        Ok(Flow::Return) => Some(Ok(Flow::Return)),
+        Err(e) => Some(Err(e)),
     }
 }
 
@@ -178,18 +173,9 @@ impl Interp {
                 self.set_status(1);
                 break;
             }
-            match self.run_list(&clause.body.list).await {
-                Ok(flow) => match loop_control(flow) {
-                    Next::Continue => {}
-                    Next::Exit(flow) => {
-                        result = Ok(flow);
-                        break;
-                    }
-                },
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
+            if let Some(end) = after_body(self.run_list(&clause.body.list).await) {
+                result = end;
+                break;
             }
         }
         self.state.loop_depth -= 1;
@@ -219,21 +205,13 @@ impl Interp {
                 result = Err(e);
                 break;
             }
-            match self.run_list(&clause.body.list).await {
-                Ok(flow) => {
-                    last_status = self.state.last_status;
-                    match loop_control(flow) {
-                        Next::Continue => {}
-                        Next::Exit(flow) => {
-                            result = Ok(flow);
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
+            let outcome = self.run_list(&clause.body.list).await;
+            if outcome.is_ok() {
+                last_status = self.state.last_status;
+            }
+            if let Some(end) = after_body(outcome) {
+                result = end;
+                break;
             }
             if let Some(update) = &clause.updater {
                 if let Err(e) = self.arith_command(&update.value).await {
@@ -273,21 +251,13 @@ impl Interp {
                 result = Err(e);
                 break;
             }
-            match self.run_list(&body.list).await {
-                Ok(flow) => {
-                    last_status = self.state.last_status;
-                    match loop_control(flow) {
-                        Next::Continue => {}
-                        Next::Exit(flow) => {
-                            result = Ok(flow);
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
+            let outcome = self.run_list(&body.list).await;
+            if outcome.is_ok() {
+                last_status = self.state.last_status;
+            }
+            if let Some(end) = after_body(outcome) {
+                result = end;
+                break;
             }
         }
         self.state.loop_depth -= 1;
