@@ -56,20 +56,25 @@ pub fn tallies(results: &[CaseResult]) -> (BTreeMap<String, Tally>, Tally) {
     (per_tool, total)
 }
 
-/// The whole report as text.
-pub fn render(results: &[CaseResult]) -> String {
+/// The pass-rate table: one row per group (tool, area), then the total.
+/// `known` counts documented failures, `fail` everything that makes the
+/// suite fail; `width` is the width of the first column.
+pub fn rate_table(
+    heading: &str,
+    width: usize,
+    per_group: &BTreeMap<String, Tally>,
+    total: &Tally,
+) -> String {
     let mut out = String::new();
-    let (per_tool, total) = tallies(results);
     let _ = writeln!(
         out,
-        "{:<10} {:>6} {:>6} {:>6} {:>6} {:>7}",
-        "tool", "cases", "pass", "known", "fail", "rate"
+        "{heading:<width$} {:>6} {:>6} {:>6} {:>6} {:>7}",
+        "cases", "pass", "known", "fail", "rate"
     );
     let row = |out: &mut String, name: &str, t: &Tally| {
         let _ = writeln!(
             out,
-            "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6.1}%",
-            name,
+            "{name:<width$} {:>6} {:>6} {:>6} {:>6} {:>6.1}%",
             t.cases,
             t.passed,
             t.known,
@@ -77,11 +82,18 @@ pub fn render(results: &[CaseResult]) -> String {
             t.pass_rate()
         );
     };
-    for (tool, tally) in &per_tool {
-        row(&mut out, tool, tally);
+    for (group, tally) in per_group {
+        row(&mut out, group, tally);
     }
-    let _ = writeln!(out, "{}", "-".repeat(46));
-    row(&mut out, "total", &total);
+    let _ = writeln!(out, "{}", "-".repeat(width + 36));
+    row(&mut out, "total", total);
+    out
+}
+
+/// The whole report as text.
+pub fn render(results: &[CaseResult]) -> String {
+    let (per_tool, total) = tallies(results);
+    let mut out = rate_table("tool", 10, &per_tool, &total);
 
     let failures: Vec<&CaseResult> = results.iter().filter(|r| r.is_failure()).collect();
     if !failures.is_empty() {

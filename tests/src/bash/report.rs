@@ -5,7 +5,7 @@
 
 use crate::bash::suite::{BashResult, Verdict};
 use crate::outcome::indent;
-use crate::report::Tally;
+use crate::report::{rate_table, Tally};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -39,30 +39,7 @@ pub fn tallies(results: &[BashResult]) -> (BTreeMap<String, Tally>, Tally) {
 /// listed failures, `fail` everything that makes the suite fail.
 pub fn table(results: &[BashResult]) -> String {
     let (per_area, total) = tallies(results);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<20} {:>6} {:>6} {:>6} {:>6} {:>7}",
-        "area", "cases", "pass", "known", "fail", "rate"
-    );
-    let row = |out: &mut String, name: &str, t: &Tally| {
-        let _ = writeln!(
-            out,
-            "{:<20} {:>6} {:>6} {:>6} {:>6} {:>6.1}%",
-            name,
-            t.cases,
-            t.passed,
-            t.known,
-            t.failed,
-            t.pass_rate()
-        );
-    };
-    for (area, tally) in &per_area {
-        row(&mut out, area, tally);
-    }
-    let _ = writeln!(out, "{}", "-".repeat(56));
-    row(&mut out, "total", &total);
-    out
+    rate_table("area", 20, &per_area, &total)
 }
 
 /// The whole report.
