@@ -23,6 +23,20 @@ use measure::{Budget, Sampler};
 use std::io;
 use std::time::{Duration, Instant};
 
+/// The median time of `$op` (awaited once per run) under `$budget`: a
+/// macro, as the operation borrows the peer afresh on every run.
+macro_rules! median_of {
+    ($budget:expr, $op:expr) => {{
+        let mut sampler = Sampler::new($budget);
+        while sampler.more() {
+            let start = Instant::now();
+            $op;
+            sampler.record(start.elapsed());
+        }
+        sampler.median()
+    }};
+}
+
 /// How much to measure.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -114,13 +128,8 @@ pub async fn run(
     for peer in peers.iter_mut() {
         let first = peer.fresh_echo().await?;
         let matches = first.stdout == b"hi\n" && first.status == 0;
-        let mut sampler = Sampler::new(fast);
-        while sampler.more() {
-            let start = Instant::now();
-            peer.fresh_echo().await?;
-            sampler.record(start.elapsed());
-        }
-        cells.push(Some(time_cell(sampler.median(), matches)));
+        let median = median_of!(fast, peer.fresh_echo().await?);
+        cells.push(Some(time_cell(median, matches)));
     }
     report.rows.push(Row {
         metric: "new sandbox + `echo hi`".into(),
@@ -143,13 +152,8 @@ pub async fn run(
                     .notes
                     .push(difference(peer.name(), script, expected.as_ref(), &first));
             }
-            let mut sampler = Sampler::new(fast);
-            while sampler.more() {
-                let start = Instant::now();
-                peer.existing(script).await?;
-                sampler.record(start.elapsed());
-            }
-            cells.push(Some(time_cell(sampler.median(), matches)));
+            let median = median_of!(fast, peer.existing(script).await?);
+            cells.push(Some(time_cell(median, matches)));
         }
         report.rows.push(Row {
             metric: metric.into(),
@@ -179,13 +183,7 @@ pub async fn run(
                 ));
                 sums_match[i] = false;
             }
-            let mut sampler = Sampler::new(slow);
-            while sampler.more() {
-                let start = Instant::now();
-                peer.workload(workload.script).await?;
-                sampler.record(start.elapsed());
-            }
-            let median = sampler.median();
+            let median = median_of!(slow, peer.workload(workload.script).await?);
             sums[i] = sums[i].map(|s| s + median);
             cells.push(Some(time_cell(median, matches)));
         }
@@ -213,13 +211,8 @@ pub async fn run(
             continue;
         };
         let matches = first.stdout == b"hi\n" && first.status == 0;
-        let mut sampler = Sampler::new(slow);
-        while sampler.more() {
-            let start = Instant::now();
-            peer.process_echo().await?;
-            sampler.record(start.elapsed());
-        }
-        cells.push(Some(time_cell(sampler.median(), matches)));
+        let median = median_of!(slow, peer.process_echo().await?);
+        cells.push(Some(time_cell(median, matches)));
     }
     report.rows.push(Row {
         metric: "fresh process: `wasm-agent exec -c 'echo hi'` / `bash -c 'echo hi'`".into(),
