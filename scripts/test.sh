@@ -28,6 +28,11 @@ if ! command -v gawk >/dev/null; then
     fi
 fi
 
+# SeaweedFS, the S3 server of the S3 backend's tests (wasm-agent-seaweed
+# would install it on first use too; here its download stays out of the
+# test timings).
+scripts/install-seaweedfs.sh >/dev/null
+
 log "guest tools"
 scripts/build-guest-tools.sh
 
