@@ -61,12 +61,17 @@
 mod error;
 pub mod path;
 
+pub mod changes;
 mod dev;
 mod host_dir;
 mod memory;
 mod mount;
 mod overlay;
 
+pub use changes::{
+    diff, merge, Change, Changes, Conflict, ConflictReason, ContentId, Edit, MergeError,
+    MergeOptions, MergeReport, OnConflict,
+};
 pub use dev::DevFs;
 pub use error::{Errno, VfsError, VfsResult};
 pub use host_dir::HostDirFs;
@@ -75,6 +80,7 @@ pub use mount::MountFs;
 pub use overlay::OverlayFs;
 
 use async_trait::async_trait;
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -292,6 +298,25 @@ pub trait Vfs: Send + Sync + fmt::Debug {
     /// answer `ENOTSUP`.
     fn fork(&self) -> VfsResult<Arc<dyn Vfs>> {
         Err(VfsError::new(Errno::NotSup, "fork", "/"))
+    }
+
+    /// This filesystem as [`Any`], so that an operation over two
+    /// filesystems can recognise a backend with a fast path of its own
+    /// ([`diff`] of two [`MemFs`] compares shared trees by pointer).
+    /// Wrappers answer `None` (the default), since a fast path that skipped
+    /// them would skip what they add.
+    fn as_any(&self) -> Option<&dyn Any> {
+        None
+    }
+
+    /// An identifier of the contents of the regular file at `path` that
+    /// the backend knows without reading them (a shared buffer, an S3
+    /// ETag), or `None` (the default) when it knows none cheaply. Equal ids
+    /// mean equal contents; different ids mean nothing, so callers such as
+    /// [`diff`] then compare bytes. Errors are those of opening the file.
+    async fn content_id(&self, path: &str) -> VfsResult<Option<ContentId>> {
+        let _ = path;
+        Ok(None)
     }
 
     /// Reads the whole file at `path`.

@@ -74,11 +74,16 @@ mod resolve;
 mod tree;
 
 pub use file::MemFile;
+// The diff fast path (`crate::changes`) walks two trees' records directly.
+pub(crate) use inode::{Entry, Kind};
 pub(crate) use ops::OpenCounts;
 pub(crate) use tree::Tree;
 
-use crate::{DirEntry, Errno, Metadata, OpenOptions, Vfs, VfsError, VfsFile, VfsResult};
+use crate::{
+    ContentId, DirEntry, Errno, Metadata, OpenOptions, Vfs, VfsError, VfsFile, VfsResult,
+};
 use async_trait::async_trait;
+use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
@@ -171,6 +176,12 @@ impl MemFs {
         // leak an inode; carrying on beats failing every later call of
         // every handle and sandbox sharing this filesystem.
         self.core.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The tree as it is now: O(1), and unaffected by later changes, so a
+    /// diff can walk it without holding the lock.
+    pub(crate) fn tree_snapshot(&self) -> Tree {
+        self.lock().tree.clone()
     }
 
     /// `stat`/`lstat` without the error context, for layers built on top.
@@ -310,6 +321,24 @@ impl Vfs for MemFs {
 
     fn fork(&self) -> VfsResult<Arc<dyn Vfs>> {
         Ok(Arc::new(self.fork_mem()))
+    }
+
+    fn as_any(&self) -> Option<&dyn Any> {
+        Some(self)
+    }
+
+    /// The file's buffer itself: a fork shares it until one side writes,
+    /// so equal ids prove equal contents without reading them. The id
+    /// keeps the buffer alive, so a write while it is held copies it.
+    async fn content_id(&self, path: &str) -> VfsResult<Option<ContentId>> {
+        let now = SystemTime::now();
+        let mut core = self.lock();
+        let ino = ctx(
+            core.tree.open(path, &OpenOptions::read(), now),
+            "open",
+            path,
+        )?;
+        Ok(core.tree.get(ino).as_file().cloned().map(ContentId::shared))
     }
 
     async fn read_file(&self, path: &str) -> VfsResult<Vec<u8>> {

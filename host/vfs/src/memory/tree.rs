@@ -101,6 +101,12 @@ impl Tree {
         self.inodes.len()
     }
 
+    /// True if both trees still share their whole inode table (one is an
+    /// unchanged fork of the other): then they hold the same objects.
+    pub fn same_table(&self, other: &Tree) -> bool {
+        self.inodes.ptr_eq(&other.inodes)
+    }
+
     /// Bytes that may still be added before the quota is reached.
     pub fn room(&self) -> u64 {
         self.limit.saturating_sub(self.used)

@@ -2,6 +2,7 @@
 //!
 //! - `agreement`: property tests; every backend and composition behaves
 //!   like Linux (a host directory is the oracle) on random operations.
+//! - `changes`: `diff` and `merge` of whole trees, on every backend.
 //! - `concurrent`: many tasks on one filesystem at once.
 //! - `fork`: forks and snapshots are isolated in both directions.
 //! - `escape`: nothing reaches outside a `HostDirFs` root.
@@ -12,6 +13,7 @@
 //!   (`cargo test --release -p wasm-agent-vfs --test all measure -- --ignored --nocapture`).
 
 mod agreement;
+mod changes;
 mod concurrent;
 mod escape;
 mod fork;
