@@ -157,7 +157,15 @@ impl SeaweedServer {
             let mut server = SeaweedServer::create(&weed)?;
             match server.boot() {
                 Ok(()) => return Ok(server),
-                Err(message) if message.contains("is not available") => clash = message,
+                // weed checks its ports before binding ("is not
+                // available"), but a port can still go between the check
+                // and the bind ("address already in use").
+                Err(message)
+                    if message.contains("is not available")
+                        || message.contains("address already in use") =>
+                {
+                    clash = message
+                }
                 Err(message) => return Err(message),
             }
         }
@@ -236,12 +244,9 @@ impl SeaweedServer {
                     self.log_tail()
                 ));
             }
-            let last = match probe::anonymous_list_status(self.ports.s3) {
-                Ok(403) => return Ok(()),
-                Ok(status) => format!(
-                    "an anonymous ListBuckets got {status}, not 403 (are identities configured?)"
-                ),
-                Err(err) => err.to_string(),
+            let last = match self.readiness() {
+                Ok(()) => return Ok(()),
+                Err(waiting_for) => waiting_for,
             };
             if Instant::now() >= deadline {
                 return Err(format!(
@@ -255,9 +260,34 @@ impl SeaweedServer {
         }
     }
 
-    /// The end of weed's log, for failure messages: the data directory goes
-    /// away with the server, so the lines are quoted rather than pointed to.
-    fn log_tail(&self) -> String {
+    /// `Ok` once S3 answers with signature checks on and the master knows
+    /// the volume server with all its volumes (see the `probe` module for
+    /// why both); else what is still missing.
+    fn readiness(&self) -> Result<(), String> {
+        match probe::anonymous_list_status(self.ports.s3) {
+            Ok(403) => {}
+            Ok(status) => {
+                return Err(format!(
+                    "an anonymous ListBuckets got {status}, not 403 (are identities configured?)"
+                ))
+            }
+            Err(err) => return Err(format!("S3: {err}")),
+        }
+        let on_disk = probe::volumes_on_disk(&self.data_dir);
+        match probe::volumes_reported(self.ports.master, self.ports.volume) {
+            Ok(Some(known)) if known >= on_disk => Ok(()),
+            Ok(Some(known)) => Err(format!(
+                "the master knows {known} of the {on_disk} volumes on disk"
+            )),
+            Ok(None) => Err("the volume server is not registered with the master yet".into()),
+            Err(err) => Err(format!("master: {err}")),
+        }
+    }
+
+    /// The last lines of weed's log, headed by its path, for failure
+    /// messages: the data directory goes away with the server, so a message
+    /// should quote the log rather than point to it.
+    pub fn log_tail(&self) -> String {
         let path = self.log_file();
         match std::fs::read_to_string(&path) {
             Ok(log) => {

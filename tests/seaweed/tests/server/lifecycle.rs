@@ -15,7 +15,7 @@ fn a_started_server_answers_on_its_own_endpoint() {
     assert!(weed_runs(pid), "weed {pid} is not running");
     assert!(server.endpoint().starts_with("http://127.0.0.1:"));
     assert_ne!(server.endpoint(), SeaweedServer::shared().endpoint());
-    assert_status(&signed(&server, "GET", "/", b""), 200);
+    assert_status(&server, &signed(&server, "GET", "/", b""), 200);
     assert!(server.log_file().starts_with(server.data_dir()));
     assert!(server.log_file().is_file());
 }
@@ -25,9 +25,17 @@ fn stop_and_restart_keep_objects() {
     let mut server = SeaweedServer::start();
     let endpoint = server.endpoint();
     let bucket = server.unique_bucket("restart");
-    assert_status(&signed(&server, "PUT", &format!("/{bucket}"), b""), 200);
+    assert_status(
+        &server,
+        &signed(&server, "PUT", &format!("/{bucket}"), b""),
+        200,
+    );
     let key = format!("/{bucket}/kept.txt");
-    assert_status(&signed(&server, "PUT", &key, b"survives a crash"), 200);
+    assert_status(
+        &server,
+        &signed(&server, "PUT", &key, b"survives a crash"),
+        200,
+    );
 
     let old_pid = server.pid().unwrap();
     server.stop();
@@ -47,17 +55,25 @@ fn stop_and_restart_keep_objects() {
     );
     assert_eq!(server.endpoint(), endpoint);
     assert_ne!(server.pid(), Some(old_pid));
+    // Read and write at once: before readiness waited for the volume
+    // server to be registered with the master again, these failed with 500
+    // ("volume 1 not found") or stalled for seconds under load.
     let got = signed(&server, "GET", &key, b"");
-    assert_status(&got, 200);
+    assert_status(&server, &got, 200);
     assert_eq!(got.body, b"survives a crash");
     // Still writable after the restart, and restart of a running server
     // works too.
     assert_status(
+        &server,
         &signed(&server, "PUT", &format!("/{bucket}/new"), b"x"),
         200,
     );
     server.restart();
-    assert_status(&signed(&server, "GET", &format!("/{bucket}/new"), b""), 200);
+    assert_status(
+        &server,
+        &signed(&server, "GET", &format!("/{bucket}/new"), b""),
+        200,
+    );
 }
 
 #[test]

@@ -68,10 +68,17 @@ pub fn s3_port(server: &SeaweedServer) -> u16 {
     port.parse().unwrap()
 }
 
-/// Asserts that a response has `status`, showing the body otherwise.
+/// Asserts that a response has `status`, showing the body and weed's log
+/// otherwise.
 #[track_caller]
-pub fn assert_status(response: &Response, status: u16) {
-    assert_eq!(response.status, status, "body: {}", response.text());
+pub fn assert_status(server: &SeaweedServer, response: &Response, status: u16) {
+    assert_eq!(
+        response.status,
+        status,
+        "body: {}\n{}",
+        response.text(),
+        server.log_tail()
+    );
 }
 
 /// Whether process `pid` runs a `weed` (not a zombie, not a reused pid).
