@@ -22,7 +22,7 @@
 set -euo pipefail
 
 VERSION=4.48
-CACHE_ROOT="${WASM_AGENT_CACHE_DIR:-$HOME/.cache/wasm-agent}"
+CACHE_ROOT="${WASM_AGENT_CACHE_DIR:-${HOME:?is not set: set HOME or WASM_AGENT_CACHE_DIR}/.cache/wasm-agent}"
 DEST="$CACHE_ROOT/seaweedfs/$VERSION"
 WEED="$DEST/bin/weed"
 PYTHON="${PYTHON:-python3}"
