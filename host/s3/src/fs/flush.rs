@@ -282,6 +282,16 @@ impl Inner {
         }
         let mut st = self.state();
         st.seen.remove(&job.key);
+        if matches!(done, Done::Deleted) {
+            let mut dir = job.key.trim_end_matches('/');
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                st.emptied.insert(format!("{parent}/"));
+                dir = parent;
+            }
+            if job.key.ends_with('/') {
+                st.emptied.insert(job.key.clone());
+            }
+        }
         let same = st.pending.get(&job.key).is_some_and(|p| p.seq == job.seq);
         if same {
             st.pending.remove(&job.key);

@@ -133,7 +133,8 @@ impl Inner {
                 _ => {}
             }
             let untouched_below = st.pending_below(&dir_key).next().is_none();
-            if untouched_below && st.seen_dirs.get(&dir_key).is_some_and(|t| self.fresh(*t)) {
+            let listed = st.seen_dirs.get(&dir_key).is_some_and(|t| self.fresh(*t));
+            if untouched_below && listed && !st.emptied.contains(&dir_key) {
                 return Ok(Found::Dir);
             }
         }
@@ -152,7 +153,9 @@ impl Inner {
             }
         }
         if self.remote_dir_exists(&dir_key, path).await? {
-            self.state().seen_dirs.insert(dir_key, Instant::now());
+            let mut st = self.state();
+            st.emptied.remove(&dir_key);
+            st.seen_dirs.insert(dir_key, Instant::now());
             return Ok(Found::Dir);
         }
         Ok(Found::Absent)

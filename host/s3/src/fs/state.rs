@@ -6,7 +6,7 @@
 //! change remembers the object it replaces (its [`Base`]), so the flush
 //! can make the write conditional and notice another writer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
@@ -157,6 +157,10 @@ pub(crate) struct State {
     pub next_seq: u64,
     /// Bytes loaded into clean nodes since the cache was last trimmed.
     pub loaded_bytes: u64,
+    /// Directory prefixes this filesystem emptied by deletes. Some
+    /// servers (SeaweedFS) keep listing an emptied prefix for a while;
+    /// a listing that shows one of these checks that a key is left.
+    pub emptied: HashSet<String>,
 }
 
 impl State {

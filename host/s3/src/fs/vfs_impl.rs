@@ -48,16 +48,39 @@ impl Vfs for S3Fs {
                 let name = prefix[dir_key.len()..].trim_end_matches('/');
                 if valid_name(name) {
                     entries.entry(name.to_owned()).or_insert(FileType::Dir);
-                    st.seen_dirs.insert(prefix.clone(), now);
+                    if !st.emptied.contains(prefix) {
+                        st.seen_dirs.insert(prefix.clone(), now);
+                    }
                 }
             }
         }
         // Local changes over the listing.
         let mut recheck = Vec::new();
         {
+            let mut st = inner.state();
+            // An emptied prefix that the listing no longer shows is gone
+            // for good; one it still shows is checked below.
+            let listed: std::collections::HashSet<&str> =
+                listing.prefixes.iter().map(String::as_str).collect();
+            st.emptied.retain(|p| {
+                let child = p.strip_prefix(dir_key.as_str()).unwrap_or("");
+                let direct = child.find('/') == Some(child.len().saturating_sub(1));
+                !direct || listed.contains(p.as_str())
+            });
+            for prefix in &listing.prefixes {
+                if st.emptied.contains(prefix) {
+                    recheck.push(prefix[dir_key.len()..].trim_end_matches('/').to_owned());
+                }
+            }
+        }
+        {
             let st = inner.state();
             for (key, pending) in st.pending_below(&dir_key) {
                 let rest = &key[dir_key.len()..];
+                if rest.is_empty() {
+                    // The directory's own marker.
+                    continue;
+                }
                 match (rest.split_once('/'), &pending.change) {
                     (None, Change::Delete) => {
                         if entries.get(rest) == Some(&FileType::File) {
