@@ -43,4 +43,5 @@ pub use sandbox::{CommandOutput, FileStat, RmOptions, Sandbox, SandboxBuilder, S
 pub use wasm_agent_shell as shell;
 pub use wasm_agent_shell::io;
 pub use wasm_agent_shell::{ExecOptions, ExecResult};
+pub use wasm_agent_s3 as s3;
 pub use wasm_agent_vfs as vfs;

@@ -35,14 +35,27 @@ impl Sandbox {
     /// stdin, timeout and arguments.
     pub async fn exec_with(&self, script: &str, options: ExecOptions) -> Result<ExecResult> {
         let options = self.check_options(options).await?;
-        Ok(match &self.kept_shell {
+        let mut result = match &self.kept_shell {
             Some(shell) => {
                 let mut shell = shell.lock().await;
                 shell.rebind(self.fs(), self.runner());
                 shell.exec_with(script, options).await
             }
             None => self.fresh_shell().exec_with(script, options).await,
-        })
+        };
+        // A write-through backend (a bucket) saves the script's changes
+        // now. If it cannot, the script has not really succeeded: say so
+        // where the caller looks, on its stderr and in its status. The
+        // changes are kept; `Sandbox::flush` retries them.
+        if let Err(err) = self.fs().settle().await {
+            result
+                .stderr
+                .extend_from_slice(format!("wasm-agent: {err}\n").as_bytes());
+            if result.exit_code == 0 {
+                result.exit_code = 1;
+            }
+        }
+        Ok(result)
     }
 
     /// Runs a script writing to the given streams as output comes (for
@@ -55,7 +68,7 @@ impl Sandbox {
         stderr: Output,
     ) -> Result<i32> {
         let options = self.check_options(options).await?;
-        Ok(match &self.kept_shell {
+        let status = match &self.kept_shell {
             Some(shell) => {
                 let mut shell = shell.lock().await;
                 shell.rebind(self.fs(), self.runner());
@@ -66,7 +79,11 @@ impl Sandbox {
                     .run(script, options, stdout, stderr)
                     .await
             }
-        })
+        };
+        // See `exec_with`: the output has streamed already, so a failed
+        // save is returned as the error.
+        self.fs().settle().await?;
+        Ok(status)
     }
 
     /// A working directory given for one call must exist.

@@ -173,10 +173,19 @@ impl Sandbox {
                 if let Some((parent, _)) = split_parent(&path) {
                     fs.create_dir_all(parent).await?;
                 }
-                Ok(fs.write_file(&path, contents.as_ref()).await?)
+                fs.write_file(&path, contents.as_ref()).await?;
             }
-            other => Ok(other?),
+            other => other?,
         }
+        Ok(fs.settle().await?)
+    }
+
+    /// Saves every change a backend holds in a local cache (a bucket
+    /// mounted write-back) to its store; see [`Vfs::flush`]. The error
+    /// lists every path that could not be saved; those changes are kept,
+    /// so calling `flush` again retries them.
+    pub async fn flush(&self) -> Result<()> {
+        Ok(self.fs().flush().await?)
     }
 
     /// Metadata of `path` (not following a final symlink, so `is_symlink`
@@ -214,10 +223,11 @@ impl Sandbox {
         let path = self.resolve(path)?;
         let fs = self.fs();
         if recursive {
-            Ok(fs.create_dir_all(&path).await?)
+            fs.create_dir_all(&path).await?;
         } else {
-            Ok(fs.create_dir(&path).await?)
+            fs.create_dir(&path).await?;
         }
+        Ok(fs.settle().await?)
     }
 
     /// Removes a file, or with `recursive` a directory tree; with `force`,
@@ -233,14 +243,19 @@ impl Sandbox {
         };
         match result {
             Err(err) if options.force && err.errno() == Errno::NoEnt => Ok(()),
-            other => Ok(other?),
+            other => {
+                other?;
+                Ok(fs.settle().await?)
+            }
         }
     }
 
     /// Renames (moves) a file or directory.
     pub async fn rename(&self, from: &str, to: &str) -> Result<()> {
         let (from, to) = (self.resolve(from)?, self.resolve(to)?);
-        Ok(self.fs().rename(&from, &to).await?)
+        let fs = self.fs();
+        fs.rename(&from, &to).await?;
+        Ok(fs.settle().await?)
     }
 
     /// Runs a tool by argv (`["grep", "-rn", "x", "."]`) in the sandbox's
@@ -293,7 +308,11 @@ impl Sandbox {
         env.retain(|(name, _)| !command.env.iter().any(|(n, _)| n == name));
         env.append(&mut command.env);
         command.env = env;
-        self.runtime.run(self.fs(), command).await
+        let fs = self.fs();
+        let status = self.runtime.run(fs.clone(), command).await?;
+        // A write-through backend saves the command's changes now.
+        fs.settle().await?;
+        Ok(status)
     }
 
     /// `dir` resolved against the sandbox's working directory; an error

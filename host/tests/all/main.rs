@@ -12,6 +12,7 @@
 mod bench;
 mod exec;
 mod limits;
+mod s3;
 mod sandbox;
 mod support;
 mod tools;

@@ -293,6 +293,23 @@ pub trait Vfs: Send + Sync + fmt::Debug {
         Err(VfsError::new(Errno::NotSup, "chmod", path))
     }
 
+    /// Makes every change this backend holds in a local cache durable in
+    /// its store, like `sync(2)` for the whole filesystem. Backends that
+    /// write through at once have nothing to do. The error names the first
+    /// path that failed; backends with several failures list them all in
+    /// its detail.
+    async fn flush(&self) -> VfsResult<()> {
+        Ok(())
+    }
+
+    /// Called when a command has finished (the end of a sandbox `exec` or
+    /// of an out-of-band file operation). A backend with a write-through
+    /// cache makes the command's changes durable now, so the next reader —
+    /// possibly another process — sees them; others do nothing.
+    async fn settle(&self) -> VfsResult<()> {
+        Ok(())
+    }
+
     /// An independent copy-on-write copy of this filesystem: writes to
     /// either side never show in the other. Backends that cannot fork
     /// answer `ENOTSUP`.

@@ -504,6 +504,29 @@ impl Vfs for MountFs {
             .map_err(|e| e.under_mount(route.mount))
     }
 
+    /// Flushes every member; all are tried even when one fails, and the
+    /// first failure is returned.
+    async fn flush(&self) -> VfsResult<()> {
+        let mut first = self.root.flush().await.err();
+        for m in &self.mounts {
+            if let Err(e) = m.fs.flush().await {
+                first.get_or_insert(e.under_mount(&m.path));
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    /// Settles every member, like [`MountFs::flush`].
+    async fn settle(&self) -> VfsResult<()> {
+        let mut first = self.root.settle().await.err();
+        for m in &self.mounts {
+            if let Err(e) = m.fs.settle().await {
+                first.get_or_insert(e.under_mount(&m.path));
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
     /// Forks every member. A member that cannot fork (a host directory)
     /// gets an [`OverlayFs`] over it in the fork: the fork's writes land in
     /// memory and never reach the host, but the fork still sees changes

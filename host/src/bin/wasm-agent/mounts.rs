@@ -3,6 +3,7 @@
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
+use wasm_agent::s3::{Addressing, S3Config, S3Fs};
 use wasm_agent::vfs::{path::normalize, DevFs, HostDirFs, MemFs, MountFs, Vfs};
 use wasm_agent::{Error, ErrorKind, Result};
 
@@ -17,6 +18,67 @@ pub struct SandboxArgs {
     /// current directory.
     #[arg(long)]
     memory: bool,
+    /// Mount a bucket (or a prefix of one) at GUEST (default /workspace,
+    /// which becomes the working directory); `:ro` mounts it read-only.
+    /// May be repeated. Keys come from the AWS environment (AWS_* vars,
+    /// ~/.aws) or, for Tigris, TIGRIS_STORAGE_ACCESS_KEY_ID and
+    /// TIGRIS_STORAGE_SECRET_ACCESS_KEY. Changes are saved when each
+    /// command ends. Example: --s3 s3://my-bucket/project
+    #[arg(long = "s3", value_name = "s3://BUCKET[/PREFIX][:GUEST[:ro]]")]
+    buckets: Vec<String>,
+    /// S3 endpoint URL for --s3 (default: AWS, or Tigris when TIGRIS_STORAGE_*
+    /// variables are set). Example: --endpoint http://127.0.0.1:8333
+    #[arg(long, value_name = "URL", requires = "buckets")]
+    endpoint: Option<String>,
+    /// Region for --s3 (default: the AWS environment's, else us-east-1;
+    /// `auto` for Tigris and R2).
+    #[arg(long, value_name = "REGION", requires = "buckets")]
+    region: Option<String>,
+    /// Name the bucket in the URL path instead of the host name (what most
+    /// local S3 servers need; chosen automatically for local endpoints).
+    #[arg(long, requires = "buckets", conflicts_with = "virtual_hosted")]
+    path_style: bool,
+    /// Name the bucket in the host name (what AWS and Tigris want).
+    #[arg(long, requires = "buckets")]
+    virtual_hosted: bool,
+    /// Read --s3 buckets at this Tigris snapshot version (read-only).
+    #[arg(long, value_name = "VERSION", requires = "buckets")]
+    snapshot: Option<String>,
+}
+
+/// A `--s3` flag taken apart.
+struct BucketSpec {
+    url: String,
+    guest: String,
+    read_only: bool,
+}
+
+fn parse_bucket(spec: &str) -> Result<BucketSpec> {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("--s3 {spec}: {why}; expected s3://BUCKET[/PREFIX][:GUEST[:ro]]"),
+        )
+    };
+    let rest = spec
+        .strip_prefix("s3://")
+        .ok_or_else(|| bad("the URL does not start with s3://"))?;
+    let parts: Vec<&str> = rest.split(':').collect();
+    let (location, guest, read_only) = match parts.as_slice() {
+        [location] => (*location, "/workspace", false),
+        [location, guest] => (*location, *guest, false),
+        [location, guest, "ro"] => (*location, *guest, true),
+        [location, guest, "rw"] => (*location, *guest, false),
+        _ => return Err(bad("too many ':'")),
+    };
+    if !guest.starts_with('/') {
+        return Err(bad("the mount point must be an absolute path"));
+    }
+    Ok(BucketSpec {
+        url: format!("s3://{location}"),
+        guest: normalize(guest)?,
+        read_only,
+    })
 }
 
 struct MountSpec {
@@ -71,7 +133,7 @@ impl SandboxArgs {
         let mut mount_fs = MountFs::new(root.clone());
         mount_fs.mount("/dev", DevFs::shared())?;
         let mut cwd = "/".to_string();
-        if !self.memory {
+        if !self.memory && self.buckets.is_empty() {
             let here = std::env::current_dir().map_err(|err| {
                 Error::new(
                     ErrorKind::Io,
@@ -90,7 +152,45 @@ impl SandboxArgs {
             root.create_dir_all(&spec.guest).await?;
             mount_fs.mount(&spec.guest, host_dir(&spec.host, spec.read_only)?)?;
         }
+        for (index, spec) in self.buckets.iter().enumerate() {
+            let spec = parse_bucket(spec)?;
+            let bucket = self.connect(&spec).await?;
+            root.create_dir_all(&spec.guest).await?;
+            mount_fs.mount(&spec.guest, bucket)?;
+            if index == 0 {
+                cwd = spec.guest;
+            }
+        }
         Ok((Arc::new(mount_fs), cwd))
+    }
+
+    /// Connects to one `--s3` bucket with the shared endpoint flags.
+    async fn connect(&self, spec: &BucketSpec) -> Result<Arc<dyn Vfs>> {
+        let mut config = S3Config::from_url(&spec.url)?;
+        let tigris_env = std::env::var_os("TIGRIS_STORAGE_ACCESS_KEY_ID").is_some();
+        if self.endpoint.is_none() && tigris_env {
+            config = config.tigris();
+        }
+        if let Some(endpoint) = &self.endpoint {
+            config.endpoint = Some(endpoint.clone());
+        }
+        if let Some(region) = &self.region {
+            config.region = Some(region.clone());
+        }
+        if self.path_style {
+            config.addressing = Addressing::PathStyle;
+        } else if self.virtual_hosted {
+            config.addressing = Addressing::VirtualHosted;
+        }
+        config.read_only = spec.read_only;
+        config.snapshot_version = self.snapshot.clone();
+        let fs = S3Fs::connect(config).await.map_err(|err| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("cannot mount {}: {err}", spec.url),
+            )
+        })?;
+        Ok(Arc::new(fs))
     }
 }
 
@@ -107,5 +207,24 @@ mod tests {
         assert!(parse_mount("/data").is_err());
         assert!(parse_mount("/data:relative").is_err());
         assert!(parse_mount("/data:/w:xx").is_err());
+    }
+
+    #[test]
+    fn parses_bucket_specs() {
+        let spec = parse_bucket("s3://b-1/p/q").unwrap();
+        assert_eq!(
+            (spec.url.as_str(), spec.guest.as_str()),
+            ("s3://b-1/p/q", "/workspace")
+        );
+        assert!(!spec.read_only);
+        let spec = parse_bucket("s3://b-1:/data:ro").unwrap();
+        assert_eq!(
+            (spec.url.as_str(), spec.guest.as_str()),
+            ("s3://b-1", "/data")
+        );
+        assert!(spec.read_only);
+        let err = parse_bucket("b-1").unwrap_err().to_string();
+        assert!(err.contains("s3://"), "{err}");
+        assert!(parse_bucket("s3://b:rel").is_err());
     }
 }
