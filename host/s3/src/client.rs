@@ -52,7 +52,7 @@ pub async fn build_client(config: &S3Config) -> Client {
         .retry_config(retry)
         .timeout_config(timeouts)
         .force_path_style(config.path_style())
-        // S3-compatible servers (SeaweedFS, R2, older MinIO) reject the
+        // Some S3-compatible servers (R2, older MinIO, Ceph) reject the
         // streaming checksum trailers the SDK adds by default; S3 itself
         // does not require them.
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)

@@ -47,6 +47,7 @@ pub struct SandboxArgs {
 }
 
 /// A `--s3` flag taken apart.
+#[derive(Debug)]
 struct BucketSpec {
     url: String,
     guest: String,
