@@ -79,9 +79,7 @@ pub(crate) use inode::{Entry, Kind};
 pub(crate) use ops::OpenCounts;
 pub(crate) use tree::Tree;
 
-use crate::{
-    ContentId, DirEntry, Errno, Metadata, OpenOptions, Vfs, VfsError, VfsFile, VfsResult,
-};
+use crate::{ContentId, DirEntry, Errno, Metadata, OpenOptions, Vfs, VfsError, VfsFile, VfsResult};
 use async_trait::async_trait;
 use std::any::Any;
 use std::fmt;
