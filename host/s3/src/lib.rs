@@ -24,7 +24,9 @@ mod config;
 mod error;
 pub mod fs;
 mod store;
+pub mod tigris;
 
 pub use client::build_client;
 pub use config::{Addressing, Credentials, S3Config, WritePolicy, TIGRIS_ENDPOINT};
 pub use fs::{FlushError, FlushReport, S3Fs};
+pub use tigris::Tigris;
