@@ -27,4 +27,4 @@ mod store;
 
 pub use client::build_client;
 pub use config::{Addressing, Credentials, S3Config, WritePolicy, TIGRIS_ENDPOINT};
-pub use fs::{FlushError, FlushReport, S3Fs};
+pub use fs::{FlushError, FlushReport, ForkConflict, ForkMerge, S3Fs};
