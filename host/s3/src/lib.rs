@@ -28,5 +28,5 @@ pub mod tigris;
 
 pub use client::build_client;
 pub use config::{Addressing, Credentials, S3Config, WritePolicy, TIGRIS_ENDPOINT};
-pub use fs::{FlushError, FlushReport, S3Fs};
+pub use fs::{FlushError, FlushReport, ForkConflict, ForkMerge, S3Fs};
 pub use tigris::Tigris;

@@ -147,6 +147,11 @@ impl Inner {
                 );
             }
         }
+        if failed.is_empty() {
+            if let Err(e) = self.save_manifest().await {
+                failed.push(e);
+            }
+        }
         let deletes_held_back = if failed.is_empty() {
             self.clone().run(deletes, &mut report, &mut failed).await;
             0

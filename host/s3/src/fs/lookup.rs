@@ -36,9 +36,25 @@ pub(crate) struct FileFound {
     /// What the bucket holds under the key, when known and no local
     /// change shadows it (the base of a change made now).
     pub base: Base,
+    /// The file is the fork base's: this location holds nothing there.
+    pub in_base: bool,
+    /// For a base file: its ETag in the base.
+    pub base_etag: Option<String>,
 }
 
 impl FileFound {
+    /// The ETag of the object the file's bytes are (its own or the
+    /// base's).
+    pub fn etag(&self) -> Option<String> {
+        if self.in_base {
+            return self.base_etag.clone();
+        }
+        match &self.base {
+            Base::Etag(e) => Some(e.clone()),
+            _ => None,
+        }
+    }
+
     pub fn metadata(&self) -> Metadata {
         file_metadata(&self.key, self.len, self.mtime)
     }
@@ -81,6 +97,8 @@ impl Inner {
                         mtime: d.mtime,
                         node: Some(node.clone()),
                         base: base.clone(),
+                        in_base: false,
+                        base_etag: None,
                     }));
                 }
                 Some(Pending {
@@ -101,6 +119,8 @@ impl Inner {
                         mtime: *modified,
                         node: None,
                         base: base.clone(),
+                        in_base: false,
+                        base_etag: None,
                     }));
                 }
                 Some(Pending {
@@ -121,6 +141,8 @@ impl Inner {
                         mtime: info.modified,
                         node: st.nodes.get(&key).cloned(),
                         base: Base::of(Some(info)),
+                        in_base: false,
+                        base_etag: None,
                     }));
                 }
             }
@@ -149,6 +171,8 @@ impl Inner {
                     len: info.size,
                     mtime: info.modified,
                     base: Base::of(Some(&info)),
+                    in_base: false,
+                    base_etag: None,
                 }));
             }
         }
@@ -158,7 +182,41 @@ impl Inner {
             st.seen_dirs.insert(dir_key, Instant::now());
             return Ok(Found::Dir);
         }
-        Ok(Found::Absent)
+        self.lookup_base(path, key, file_deleted).await
+    }
+
+    /// A fork's fallback: the base's object at `path`, unless the fork
+    /// deleted it.
+    async fn lookup_base(&self, path: &str, key: String, own_deleted: bool) -> VfsResult<Found> {
+        let Some(base) = &self.base else {
+            return Ok(Found::Absent);
+        };
+        if self.state().fork.hides(path) {
+            return Ok(Found::Absent);
+        }
+        Ok(match Box::pin(base.inner.lookup(path)).await? {
+            Found::File(f) => {
+                let own = if own_deleted {
+                    self.state()
+                        .pending
+                        .get(&key)
+                        .map_or(Base::Absent, |p| p.base.clone())
+                } else {
+                    Base::Absent
+                };
+                Found::File(FileFound {
+                    base_etag: f.etag(),
+                    source: f.source,
+                    key,
+                    len: f.len,
+                    mtime: f.mtime,
+                    node: None,
+                    base: own,
+                    in_base: true,
+                })
+            }
+            other => other,
+        })
     }
 
     /// True when the bucket holds a key below `dir_key` that no pending

@@ -23,7 +23,7 @@
 //! fail for that key instead of being overwritten.
 //!
 //! When the flush happens is the [`WritePolicy`]: at the end of every
-//! command (write-through, [`Vfs::settle`]) or only on [`S3Fs::flush`]
+//! command (write-through, [`Vfs::settle`](wasm_agent_vfs::Vfs::settle)) or only on [`S3Fs::flush`]
 //! (write-back). A failed flush keeps every change it could not apply;
 //! calling it again retries them.
 //!
@@ -36,12 +36,14 @@
 
 mod file;
 mod flush;
+mod fork;
 mod lookup;
 mod rename;
 mod state;
 mod vfs_impl;
 
 pub use flush::{FlushError, FlushReport};
+pub use fork::{ForkConflict, ForkMerge};
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime};
@@ -69,6 +71,8 @@ pub(crate) struct Inner {
     flush_lock: tokio::sync::Mutex<()>,
     /// Times shown for directories (S3 keeps none for prefixes).
     created: SystemTime,
+    /// For a fork: the location it reads through to (see [`fork`]).
+    base: Option<S3Fs>,
 }
 
 impl std::fmt::Debug for S3Fs {
@@ -85,23 +89,22 @@ impl S3Fs {
     /// Connects to the bucket in `config`, checking that it exists and the
     /// keys may list it, so a wrong name or key fails here with a clear
     /// message instead of on the first command.
+    ///
+    /// A location holding a fork manifest is mounted as that fork, over
+    /// its base (see [`fork`]).
     pub async fn connect(config: S3Config) -> VfsResult<S3Fs> {
         let client = build_client(&config).await;
-        let fs = S3Fs::with_client(config, client);
-        let root = fs.inner.config.key_of("/");
-        let prefix = if root.is_empty() {
-            String::new()
-        } else {
-            format!("{root}/")
-        };
-        fs.inner.store.list(&prefix, "/", true, Some(1)).await?;
-        Ok(fs)
+        S3Fs::open_with_client(config, client).await
     }
 
     /// Uses a ready SDK client (its endpoint, region and credentials);
     /// only the bucket, prefix, policy and cache settings of `config`
     /// apply. Nothing is checked until the first operation.
-    pub fn with_client(mut config: S3Config, client: Client) -> S3Fs {
+    pub fn with_client(config: S3Config, client: Client) -> S3Fs {
+        S3Fs::build(config, client, None)
+    }
+
+    fn build(mut config: S3Config, client: Client, base: Option<S3Fs>) -> S3Fs {
         if config.snapshot_version.is_some() {
             config.read_only = true;
         }
@@ -117,6 +120,7 @@ impl S3Fs {
                 state: Mutex::new(State::default()),
                 flush_lock: tokio::sync::Mutex::new(()),
                 created: SystemTime::now(),
+                base,
             }),
         }
     }

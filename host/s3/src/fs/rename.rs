@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use wasm_agent_vfs::path::is_within;
-use wasm_agent_vfs::{Errno, Vfs, VfsError, VfsResult};
+use wasm_agent_vfs::{Errno, FileType, Vfs, VfsError, VfsResult};
 
 use super::lookup::{FileFound, Found};
 use super::state::{Base, Change, Pending, State};
@@ -97,6 +97,8 @@ impl Inner {
                 mtime,
                 node: None,
                 base,
+                in_base: false,
+                base_etag: None,
             };
             self.move_file(&mut st, &file, &new_key, Base::Unknown);
         }
@@ -139,6 +141,12 @@ impl S3Fs {
             _ => {}
         }
         match source {
+            Found::File(file) if file.in_base => {
+                self.copy_up(from, to, &file.base_etag, &target).await?;
+                let mut st = inner.state();
+                st.fork.touch(from, file.base_etag.clone());
+                st.fork.white_out(from);
+            }
             Found::File(file) => {
                 let to_base = match target {
                     Found::File(t) => t.base,
@@ -148,10 +156,96 @@ impl S3Fs {
                 let mut st = inner.state();
                 inner.move_file(&mut st, &file, &to_key, to_base);
             }
-            Found::Dir => inner.move_dir(from, to).await?,
+            Found::Dir => {
+                inner.move_dir(from, to).await?;
+                if let Some(base) = &inner.base {
+                    self.move_base_dir(base, from, to).await?;
+                }
+            }
             Found::Absent => unreachable!("checked above"),
+        }
+        if inner.base.is_some() {
+            let mut st = inner.state();
+            st.fork.touch(from, None);
+            st.fork.white_out(from);
         }
         keep_parent(inner, from);
         Ok(())
+    }
+
+    /// A fork's rename of a base file: its bytes are written to the fork
+    /// at `to` (S3 cannot copy between arbitrary locations and chains).
+    async fn copy_up(
+        &self,
+        from: &str,
+        to: &str,
+        etag: &Option<String>,
+        target: &Found,
+    ) -> VfsResult<()> {
+        let base = self.inner.base.as_ref().expect("a base file has a base");
+        let data = base.read_file(from).await?;
+        self.write_file(to, &data).await?;
+        let mut st = self.inner.state();
+        let to_etag = match target {
+            Found::File(t) => t.etag(),
+            _ => None,
+        };
+        st.fork.touch(to, to_etag);
+        st.fork.touch(from, etag.clone());
+        Ok(())
+    }
+
+    /// The base's files below a renamed directory, copied up to their new
+    /// paths (the fork's own keys were moved already and win).
+    async fn move_base_dir(&self, base: &S3Fs, from: &str, to: &str) -> VfsResult<()> {
+        if self.inner.state().fork.hides(from) {
+            return Ok(());
+        }
+        let mut stack = vec![from.to_owned()];
+        while let Some(dir) = stack.pop() {
+            let entries = match base.read_dir(&dir).await {
+                Ok(entries) => entries,
+                Err(e) if e.errno() == Errno::NoEnt => continue,
+                Err(e) => return Err(e),
+            };
+            let new_dir = format!("{to}{}", &dir[from.len()..]);
+            if entries.is_empty() {
+                // Keep an empty base directory.
+                let _ = self.create_dir(&new_dir).await;
+            }
+            for entry in entries {
+                let old = super::vfs_impl::child_path(&dir, &entry.name);
+                let new = super::vfs_impl::child_path(&new_dir, &entry.name);
+                if self.inner.state().fork.hides(&old) {
+                    continue;
+                }
+                match entry.file_type {
+                    FileType::Dir => stack.push(old),
+                    _ => {
+                        if self.exists(&new).await {
+                            continue;
+                        }
+                        let data = base.read_file(&old).await?;
+                        if let Some((parent, _)) = wasm_agent_vfs::path::split_parent(&new) {
+                            self.create_dir_all(parent).await?;
+                        }
+                        self.write_file(&new, &data).await?;
+                        let etag = base.content_etag(&old).await?;
+                        let mut st = self.inner.state();
+                        st.fork.touch(&new, None);
+                        st.fork.touch(&old, etag);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The ETag of the file at `path`, if it is one.
+    pub(crate) async fn content_etag(&self, path: &str) -> VfsResult<Option<String>> {
+        Ok(match self.inner.lookup(path).await? {
+            Found::File(f) => f.etag(),
+            _ => None,
+        })
     }
 }

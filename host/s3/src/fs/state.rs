@@ -6,7 +6,7 @@
 //! change remembers the object it replaces (its [`Base`]), so the flush
 //! can make the write conditional and notice another writer.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
@@ -161,6 +161,59 @@ pub(crate) struct State {
     /// servers (SeaweedFS) keep listing an emptied prefix for a while;
     /// a listing that shows one of these checks that a key is left.
     pub emptied: HashSet<String>,
+    /// For a fork: what hides the base (see `fork`).
+    pub fork: ForkState,
+}
+
+/// A fork's own bookkeeping, saved in its manifest by every flush that
+/// changed it.
+#[derive(Debug, Default)]
+pub(crate) struct ForkState {
+    /// Paths whose base object (or whole base subtree) is deleted here.
+    pub whiteouts: BTreeSet<String>,
+    /// Every path this fork changed, with the base's ETag at that moment
+    /// (`None`: the base had nothing there): a merge compares it with the
+    /// base's current ETag to find what both sides changed.
+    pub touched: BTreeMap<String, Option<String>>,
+    /// The manifest needs saving.
+    pub dirty: bool,
+    /// ETag of the manifest as last read or written (for `If-Match`).
+    pub etag: Option<String>,
+}
+
+impl ForkState {
+    /// True when `path` or one of its ancestors is whited out.
+    pub fn hides(&self, path: &str) -> bool {
+        if self.whiteouts.is_empty() {
+            return false;
+        }
+        let mut current = path;
+        loop {
+            if self.whiteouts.contains(current) {
+                return true;
+            }
+            match current.rfind('/') {
+                Some(0) | None => return current != "/" && self.whiteouts.contains("/"),
+                Some(i) => current = &current[..i],
+            }
+        }
+    }
+
+    /// Records that this fork changes `path`, whose base object had
+    /// `etag` (first change only: later ones keep the original base).
+    pub fn touch(&mut self, path: &str, etag: Option<String>) {
+        if !self.touched.contains_key(path) {
+            self.touched.insert(path.to_owned(), etag);
+            self.dirty = true;
+        }
+    }
+
+    /// Hides the base's `path` (and what is below it).
+    pub fn white_out(&mut self, path: &str) {
+        if self.whiteouts.insert(path.to_owned()) {
+            self.dirty = true;
+        }
+    }
 }
 
 impl State {

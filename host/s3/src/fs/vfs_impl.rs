@@ -104,6 +104,27 @@ impl Vfs for S3Fs {
             }
         }
         recheck.dedup();
+        if let Some(base) = &inner.base {
+            if !inner.state().fork.hides(path) {
+                match base.read_dir(path).await {
+                    Ok(below) => {
+                        let st = inner.state();
+                        for entry in below {
+                            if !entries.contains_key(&entry.name)
+                                && !st.fork.hides(&child_path(path, &entry.name))
+                            {
+                                entries.insert(entry.name, entry.file_type);
+                            }
+                        }
+                    }
+                    Err(e) if matches!(e.errno(), Errno::NoEnt | Errno::NotDir) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        if path == "/" {
+            entries.remove(super::fork::MANIFEST);
+        }
         for name in recheck {
             let child = child_path(path, &name);
             if !matches!(inner.lookup(&child).await?, Found::Dir) {
@@ -156,6 +177,9 @@ impl Vfs for S3Fs {
                 inner.check_parent("open", path).await?;
                 let node = Node::new_file();
                 let mut st = inner.state();
+                if inner.base.is_some() {
+                    st.fork.touch(path, None);
+                }
                 st.nodes.insert(key.clone(), node.clone());
                 let base = if st.is_deleted(&key) {
                     // Deleted here but still in the bucket: the delete's
@@ -169,6 +193,28 @@ impl Vfs for S3Fs {
             }
             Found::File(_) if options.create_new => {
                 return Err(VfsError::new(Errno::Exist, "open", path))
+            }
+            Found::File(file) if file.in_base => {
+                let base = inner.base.as_ref().expect("a base file has a base");
+                if !writes {
+                    return base.open(path, options).await;
+                }
+                let data = if options.truncate {
+                    Vec::new()
+                } else {
+                    base.read_file(path).await?
+                };
+                let node = Node::new_file();
+                {
+                    let mut d = node.lock();
+                    d.len = data.len() as u64;
+                    d.bytes = data;
+                }
+                let mut st = inner.state();
+                st.fork.touch(path, file.base_etag.clone());
+                st.nodes.insert(key.clone(), node.clone());
+                st.set_pending(&key, Change::Write(node.clone()), file.base.clone());
+                node
             }
             Found::File(file) => {
                 let node = current_node(inner, &file);
@@ -229,6 +275,10 @@ impl Vfs for S3Fs {
             Found::Absent => return Err(VfsError::new(Errno::NoEnt, "unlink", path)),
         };
         let mut st = inner.state();
+        if inner.base.is_some() {
+            st.fork.touch(path, file.base_etag.clone());
+            st.fork.white_out(path);
+        }
         st.nodes.remove(&file.key);
         st.seen.remove(&file.key);
         st.record_removal(&file.key, file.base);
@@ -253,6 +303,9 @@ impl Vfs for S3Fs {
         }
         let marker = inner.dir_key(path);
         let mut st = inner.state();
+        if inner.base.is_some() {
+            st.fork.white_out(path);
+        }
         st.seen_dirs.remove(&marker);
         st.record_removal(&marker, Base::Unknown);
         drop(st);

@@ -2,6 +2,7 @@
 //! installed and started by the harness), one bucket per test.
 
 mod faults;
+mod forks;
 mod interop;
 mod posix;
 mod support;
