@@ -323,12 +323,26 @@ impl Store {
         path: &str,
         source_etag: Option<&str>,
     ) -> VfsResult<Option<String>> {
+        self.copy_from(&self.bucket, from, to, path, source_etag)
+            .await
+    }
+
+    /// Server-side copy of `from` in `source_bucket` to `to` in this
+    /// bucket.
+    pub async fn copy_from(
+        &self,
+        source_bucket: &str,
+        from: &str,
+        to: &str,
+        path: &str,
+        source_etag: Option<&str>,
+    ) -> VfsResult<Option<String>> {
         let mut request = self
             .client
             .copy_object()
             .bucket(&self.bucket)
             .key(to)
-            .copy_source(format!("{}/{}", self.bucket, encode_key(from)));
+            .copy_source(format!("{source_bucket}/{}", encode_key(from)));
         if let Some(etag) = source_etag {
             request = request.copy_source_if_match(etag);
         }

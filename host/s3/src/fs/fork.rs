@@ -183,6 +183,121 @@ impl S3Fs {
         S3Fs::open_with_client(target, self.client().clone()).await
     }
 
+    /// Checks that `target` is an empty location outside this one; returns
+    /// a store for its bucket.
+    async fn check_target(&self, op: &'static str, target: &S3Config) -> VfsResult<Store> {
+        let url = target.url();
+        let fail = |errno, why: String| Err(VfsError::new(errno, op, "/").with_detail(why));
+        let source = &self.inner.config;
+        if target.bucket == source.bucket
+            && (source.prefix.is_empty()
+                || target.prefix == source.prefix
+                || target.prefix.starts_with(&format!("{}/", source.prefix)))
+        {
+            return fail(
+                Errno::Inval,
+                format!(
+                    "{url} lies inside {}, the location it would copy; \
+                     use another bucket or a sibling prefix",
+                    source.url()
+                ),
+            );
+        }
+        let store = Store::new(self.client().clone(), target.bucket.clone(), None);
+        let root = target.key_of("/");
+        let prefix = if root.is_empty() { root } else { root + "/" };
+        if !store
+            .list(&prefix, "/", false, Some(1))
+            .await?
+            .objects
+            .is_empty()
+        {
+            return fail(
+                Errno::Exist,
+                format!("{url} is not empty; choose an empty location"),
+            );
+        }
+        Ok(store)
+    }
+
+    /// Copies every object of this location into `bucket`/`prefix` with
+    /// server-side copies (no bytes pass through this process): a portable
+    /// snapshot, costing one request per object. Pending changes are
+    /// flushed first; `progress(done, total)` is called as copies finish.
+    /// The target must be empty and outside this location. A snapshot of a
+    /// fork is a fork of the same base (its manifest is copied too), so it
+    /// still reads through to that base. Returns the number of objects
+    /// copied; the error of a failed copy names its path.
+    pub async fn copy_to(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        progress: &(dyn Fn(usize, usize) + Send + Sync),
+    ) -> VfsResult<usize> {
+        Vfs::flush(self).await?;
+        let mut target = self.inner.config.clone();
+        target.bucket = bucket.to_owned();
+        target.prefix = prefix.trim_matches('/').to_owned();
+        let store = self.check_target("snapshot", &target).await?;
+        let root = self.inner.key("/");
+        let list_prefix = if root.is_empty() {
+            root.clone()
+        } else {
+            format!("{root}/")
+        };
+        let listing = self
+            .inner
+            .store
+            .list(&list_prefix, "/", false, None)
+            .await?;
+        let total = listing.objects.len();
+        let mut done = 0;
+        let mut set = tokio::task::JoinSet::new();
+        let mut objects = listing.objects.into_iter();
+        let source_bucket = self.inner.config.bucket.clone();
+        loop {
+            while set.len() < 16 {
+                let Some((key, info)) = objects.next() else {
+                    break;
+                };
+                let path = self.inner.path_of(&key);
+                let to = target.key_of(&path);
+                let to = match (key.ends_with('/'), to.is_empty()) {
+                    // The root's own marker, copied to a bucket's root.
+                    (true, true) => {
+                        done += 1;
+                        continue;
+                    }
+                    (true, false) => to + "/",
+                    (false, _) => to,
+                };
+                let (store, source_bucket) = (store.clone(), source_bucket.clone());
+                set.spawn(async move {
+                    if key.ends_with('/') {
+                        // A directory marker holds nothing to copy (and some
+                        // servers keep it as a directory, not an object).
+                        return store
+                            .put(&to, &path, Bytes::new(), &Precondition::None)
+                            .await;
+                    }
+                    store
+                        .copy_from(&source_bucket, &key, &to, &path, info.etag.as_deref())
+                        .await
+                });
+            }
+            let Some(joined) = set.join_next().await else {
+                break;
+            };
+            joined.map_err(|e| {
+                VfsError::new(Errno::Io, "snapshot", "/")
+                    .with_detail(format!("a copy task failed: {e}"))
+            })??;
+            done += 1;
+            progress(done, total);
+        }
+        Ok(done)
+    }
+
     /// What this fork changed relative to its base: files added, modified
     /// and deleted (directories are not listed). Costs one lookup per
     /// changed path, not a walk of the tree. `EINVAL` if this is not a fork.

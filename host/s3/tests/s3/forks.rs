@@ -175,3 +175,33 @@ async fn forks_chain_and_bad_locations_are_refused() {
     let not_fork = base.changes().await.unwrap_err();
     assert!(not_fork.to_string().contains("not a fork"), "{not_fork}");
 }
+
+#[tokio::test]
+async fn a_portable_snapshot_is_a_frozen_copy() {
+    let (base, _fork) = base_and_fork().await;
+    base.create_dir("/empty").await.unwrap();
+    let target = new_bucket("snapcopy").await;
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let copied = base
+        .copy_to(&target.bucket, "snap-1", &|_, _| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .await
+        .unwrap();
+    assert_eq!(copied, 6);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 6);
+    base.write_file("/edit.txt", b"later").await.unwrap();
+    Vfs::settle(&base).await.unwrap();
+    let mut config = base.config().clone();
+    config.bucket = target.bucket.clone();
+    config.prefix = "snap-1".into();
+    let snapshot = S3Fs::connect(config).await.unwrap();
+    assert_eq!(snapshot.read_file("/edit.txt").await.unwrap(), b"before");
+    assert!(snapshot.metadata("/empty").await.unwrap().is_dir());
+    assert_eq!(snapshot.read_file("/dir/sub/b.txt").await.unwrap(), b"B");
+    let again = base
+        .copy_to(&target.bucket, "snap-1", &|_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(again.errno(), Errno::Exist);
+}
