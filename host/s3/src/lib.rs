@@ -29,4 +29,5 @@ pub mod tigris;
 pub use client::build_client;
 pub use config::{Addressing, Credentials, S3Config, WritePolicy, TIGRIS_ENDPOINT};
 pub use fs::{FlushError, FlushReport, ForkConflict, ForkMerge, S3Fs};
+pub use store::RequestCounts;
 pub use tigris::Tigris;

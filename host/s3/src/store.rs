@@ -9,6 +9,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use aws_sdk_s3::Client;
 use bytes::Bytes;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::SystemTime;
 use wasm_agent_vfs::{Errno, VfsError, VfsResult};
 
@@ -79,12 +81,60 @@ macro_rules! send_at {
     };
 }
 
+/// Requests sent, by kind (retries of one request count once).
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub list: AtomicU64,
+    pub head: AtomicU64,
+    pub get: AtomicU64,
+    pub put: AtomicU64,
+    pub copy: AtomicU64,
+    pub delete: AtomicU64,
+}
+
+/// How many requests of each kind a filesystem sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestCounts {
+    /// ListObjectsV2 pages.
+    pub list: u64,
+    /// HEADs.
+    pub head: u64,
+    /// GETs, whole or ranged.
+    pub get: u64,
+    /// PUTs, multipart parts included.
+    pub put: u64,
+    /// Server-side copies.
+    pub copy: u64,
+    /// DELETEs.
+    pub delete: u64,
+}
+
+impl Counters {
+    /// The counts so far.
+    pub fn snapshot(&self) -> RequestCounts {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        RequestCounts {
+            list: get(&self.list),
+            head: get(&self.head),
+            get: get(&self.get),
+            put: get(&self.put),
+            copy: get(&self.copy),
+            delete: get(&self.delete),
+        }
+    }
+}
+
+fn count(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
 /// One bucket through one client.
 #[derive(Debug, Clone)]
 pub(crate) struct Store {
     client: Client,
     bucket: String,
     snapshot: Option<String>,
+    counters: Arc<Counters>,
 }
 
 impl Store {
@@ -94,7 +144,13 @@ impl Store {
             client,
             bucket,
             snapshot,
+            counters: Arc::default(),
         }
+    }
+
+    /// The request counters.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
     }
 
     /// The SDK client (for Tigris calls built elsewhere).
@@ -117,6 +173,7 @@ impl Store {
 
     /// HEAD: the object's description, `None` when it does not exist.
     pub async fn head(&self, key: &str, path: &str) -> VfsResult<Option<ObjectInfo>> {
+        count(&self.counters.head);
         let request = self.client.head_object().bucket(&self.bucket).key(key);
         match send_at!(request, self.snapshot.as_deref()) {
             Ok(out) => Ok(Some(ObjectInfo {
@@ -145,6 +202,7 @@ impl Store {
         range: Option<(u64, u64)>,
         if_none_match: Option<&str>,
     ) -> VfsResult<Fetched> {
+        count(&self.counters.get);
         let mut request = self.client.get_object().bucket(&self.bucket).key(key);
         if let Some((start, len)) = range {
             request = request.range(format!("bytes={start}-{}", start + len.max(1) - 1));
@@ -204,6 +262,7 @@ impl Store {
         data: Bytes,
         precondition: &Precondition,
     ) -> VfsResult<Option<String>> {
+        count(&self.counters.put);
         let mut request = self
             .client
             .put_object()
@@ -273,6 +332,7 @@ impl Store {
         for (index, start) in (0..data.len()).step_by(part_size).enumerate() {
             let number = index as i32 + 1;
             let chunk = data.slice(start..(start + part_size).min(data.len()));
+            count(&self.counters.put);
             let out = self
                 .client
                 .upload_part()
@@ -337,6 +397,7 @@ impl Store {
         path: &str,
         source_etag: Option<&str>,
     ) -> VfsResult<Option<String>> {
+        count(&self.counters.copy);
         let mut request = self
             .client
             .copy_object()
@@ -358,6 +419,7 @@ impl Store {
 
     /// DELETE `key`; deleting an absent key succeeds, as in S3.
     pub async fn delete(&self, key: &str, path: &str) -> VfsResult<()> {
+        count(&self.counters.delete);
         self.client
             .delete_object()
             .bucket(&self.bucket)
@@ -381,6 +443,7 @@ impl Store {
         let mut listing = Listing::default();
         let mut token: Option<String> = None;
         loop {
+            count(&self.counters.list);
             let mut request = self
                 .client
                 .list_objects_v2()

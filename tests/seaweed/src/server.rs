@@ -327,6 +327,13 @@ fn weed_args(data_dir: &Path, ports: &Ports) -> Vec<String> {
             "-master.telemetry=false",
             "-s3.allowDeleteBucketNotEmpty=false",
             "-s3.autoCreateBucket=false",
+            // Every bucket takes at least one volume, and by default the
+            // number of volumes is free disk space / volume size (about 30
+            // on a small disk): a test binary making one bucket per test
+            // ran out ("No writable volumes"). Volumes are sparse files,
+            // so small ones and a high cap cost nothing.
+            "-master.volumeSizeLimitMB=64",
+            "-volume.max=1000",
         ]
         .map(String::from),
     );

@@ -46,6 +46,10 @@ impl Inner {
     /// Reads the whole object behind `node` into it, unless a writer got
     /// there first.
     pub(crate) async fn load(&self, node: &Node, path: &str) -> VfsResult<()> {
+        if node.lock().loaded {
+            return Ok(());
+        }
+        let _one_fetch = node.loading.lock().await;
         let source = {
             let d = node.lock();
             if d.loaded {

@@ -38,6 +38,7 @@ mod file;
 mod flush;
 mod fork;
 mod lookup;
+mod prefetch;
 mod rename;
 mod state;
 mod vfs_impl;
@@ -134,6 +135,12 @@ impl S3Fs {
     /// connection pool and credentials.
     pub fn client(&self) -> &Client {
         self.inner.store.client()
+    }
+
+    /// How many requests of each kind this filesystem has sent (its fork
+    /// base's not included).
+    pub fn requests(&self) -> crate::RequestCounts {
+        self.inner.store.counters().snapshot()
     }
 
     /// Number of changes not yet in the bucket.

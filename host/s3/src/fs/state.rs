@@ -69,6 +69,9 @@ pub(crate) struct Pending {
 #[derive(Debug)]
 pub(crate) struct Node {
     pub data: Mutex<NodeData>,
+    /// Held while the bytes are being fetched, so a reader waits for a
+    /// read-ahead in flight instead of fetching the object a second time.
+    pub loading: tokio::sync::Mutex<()>,
 }
 
 /// A node's bytes and bookkeeping.
@@ -114,6 +117,7 @@ impl Node {
                 window: 0,
                 source: String::new(),
             }),
+            loading: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -132,6 +136,7 @@ impl Node {
                 window: 0,
                 source: key.to_owned(),
             }),
+            loading: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -163,6 +168,11 @@ pub(crate) struct State {
     pub emptied: HashSet<String>,
     /// For a fork: what hides the base (see `fork`).
     pub fork: ForkState,
+    /// The files of recently listed directories, for read-ahead (see
+    /// `prefetch`).
+    pub listed_files: HashMap<String, Arc<Vec<(String, ObjectInfo)>>>,
+    /// Files opened for reading per directory since its last listing.
+    pub dir_opens: HashMap<String, u32>,
 }
 
 /// A fork's own bookkeeping, saved in its manifest by every flush that

@@ -33,6 +33,7 @@ impl Vfs for S3Fs {
         let now = Instant::now();
         {
             let mut st = inner.state();
+            let mut files = Vec::new();
             for (key, info) in &listing.objects {
                 let name = &key[dir_key.len()..];
                 if name.is_empty() {
@@ -42,8 +43,10 @@ impl Vfs for S3Fs {
                 if valid_name(name) {
                     entries.insert(name.to_owned(), FileType::File);
                     st.seen.insert(key.clone(), (info.clone(), now));
+                    files.push((key.clone(), info.clone()));
                 }
             }
+            st.remember_listing(&dir_key, files);
             for prefix in &listing.prefixes {
                 let name = prefix[dir_key.len()..].trim_end_matches('/');
                 if valid_name(name) {
@@ -218,6 +221,9 @@ impl Vfs for S3Fs {
             }
             Found::File(file) => {
                 let node = current_node(inner, &file);
+                if !writes {
+                    inner.note_read(&file.key);
+                }
                 if writes {
                     if options.truncate {
                         let mut d = node.lock();

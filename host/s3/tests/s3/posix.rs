@@ -227,3 +227,44 @@ async fn a_prefix_is_a_root_and_read_only_mounts_refuse_writes() {
     assert_eq!(err.errno(), Errno::Rofs);
     assert!(err.to_string().contains("read-only"), "{err}");
 }
+
+#[tokio::test]
+async fn reading_a_directory_file_by_file_reads_ahead() {
+    let (fs, config) = new_fs("readahead", WritePolicy::WriteThrough).await;
+    let client = other_client(&config).await;
+    for i in 0..10 {
+        put(
+            &client,
+            &config.bucket,
+            &format!("d/f{i}"),
+            format!("file {i}").as_bytes(),
+        )
+        .await;
+    }
+    let fs = S3Fs::connect(config).await.unwrap();
+    assert_eq!(fs.read_dir("/d").await.unwrap().len(), 10);
+    assert_eq!(fs.read_file("/d/f0").await.unwrap(), b"file 0");
+    assert_eq!(fs.requests().get, 1);
+    // The second file read starts the read-ahead of the other eight.
+    assert_eq!(fs.read_file("/d/f1").await.unwrap(), b"file 1");
+    for _ in 0..100 {
+        if fs.requests().get >= 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(fs.requests().get, 10);
+    for i in 2..10 {
+        let want = format!("file {i}");
+        assert_eq!(
+            fs.read_file(&format!("/d/f{i}")).await.unwrap(),
+            want.as_bytes()
+        );
+    }
+    assert_eq!(fs.requests().get, 10, "every file was fetched once");
+    // One file read in a directory reads nothing ahead.
+    let _ = fs.read_dir("/d").await.unwrap();
+    let before = fs.requests().get;
+    let _ = fs.read_file("/d/f3").await.unwrap();
+    assert_eq!(fs.requests().get, before);
+}

@@ -88,5 +88,10 @@ pub async fn put(client: &Client, bucket: &str, key: &str, data: &[u8]) {
         .body(data.to_vec().into())
         .send()
         .await
-        .unwrap_or_else(|e| panic!("put {key}: {e:?}"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "put {key}: {e:?}\nserver log:\n{}",
+                SeaweedServer::shared().log_tail()
+            )
+        });
 }
