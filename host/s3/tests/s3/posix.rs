@@ -230,7 +230,7 @@ async fn a_prefix_is_a_root_and_read_only_mounts_refuse_writes() {
 
 #[tokio::test]
 async fn reading_a_directory_file_by_file_reads_ahead() {
-    let (fs, config) = new_fs("readahead", WritePolicy::WriteThrough).await;
+    let (_, config) = new_fs("readahead", WritePolicy::WriteThrough).await;
     let client = other_client(&config).await;
     for i in 0..10 {
         put(
