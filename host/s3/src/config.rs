@@ -218,6 +218,16 @@ impl S3Config {
         }
     }
 
+    /// Whether Tigris extensions apply: set explicitly, or the endpoint is
+    /// a Tigris host.
+    pub(crate) fn is_tigris(&self) -> bool {
+        self.tigris.unwrap_or_else(|| {
+            self.endpoint.as_deref().is_some_and(|e| {
+                e.contains(".storage.dev") || e.contains(".storageapi.dev") || e.contains("tigris")
+            })
+        })
+    }
+
     /// True when requests should name the bucket in the path.
     pub(crate) fn path_style(&self) -> bool {
         match self.addressing {
@@ -309,6 +319,7 @@ mod tests {
         assert!(c.path_style());
         c.endpoint = Some("https://t3.storage.dev".into());
         assert!(!c.path_style());
+        assert!(c.is_tigris());
         c.addressing = Addressing::PathStyle;
         assert!(c.path_style());
     }

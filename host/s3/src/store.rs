@@ -16,6 +16,9 @@ use wasm_agent_vfs::{Errno, VfsError, VfsResult};
 
 use crate::error::Failure;
 
+/// Header that turns a Tigris copy into a rename.
+pub(crate) const RENAME_HEADER: &str = "X-Tigris-Rename";
+
 /// Header that pins reads to a Tigris snapshot.
 pub(crate) const SNAPSHOT_VERSION_HEADER: &str = "X-Tigris-Snapshot-Version";
 
@@ -385,6 +388,41 @@ impl Store {
     ) -> VfsResult<Option<String>> {
         self.copy_from(&self.bucket, from, to, path, source_etag)
             .await
+    }
+
+    /// Tigris' server-side rename (`X-Tigris-Rename: true` on a copy):
+    /// the object moves without its bytes being copied. Other servers
+    /// ignore the header and copy; the caller deletes the source either
+    /// way.
+    pub async fn rename(
+        &self,
+        from: &str,
+        to: &str,
+        path: &str,
+        source_etag: Option<&str>,
+    ) -> VfsResult<Option<String>> {
+        count(&self.counters.copy);
+        let mut request = self
+            .client
+            .copy_object()
+            .bucket(&self.bucket)
+            .key(to)
+            .copy_source(format!("{}/{}", self.bucket, encode_key(from)));
+        if let Some(etag) = source_etag {
+            request = request.copy_source_if_match(etag);
+        }
+        let out = request
+            .customize()
+            .mutate_request(|req| {
+                req.headers_mut().insert(RENAME_HEADER, "true");
+            })
+            .send()
+            .await
+            .map_err(|e| self.fail(e, "rename", path, from))?;
+        Ok(out
+            .copy_object_result()
+            .and_then(|r| r.e_tag())
+            .map(str::to_owned))
     }
 
     /// Server-side copy of `from` in `source_bucket` to `to` in this

@@ -91,6 +91,33 @@ struct Job {
     seq: u64,
     change: Change,
     base: Base,
+    /// For a copy: the source is deleted by this same flush and read by
+    /// no other copy, so a server that can rename may move it instead.
+    moves_source: bool,
+}
+
+/// Marks the copies whose source this flush deletes and no other copy
+/// reads: renames, which Tigris can do server-side without copying bytes.
+fn mark_moves(copies: &mut [Job], deletes: &[Job]) {
+    let mut readers: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for job in copies.iter() {
+        if let Change::Copy { from, .. } = &job.change {
+            *readers.entry(from.as_str()).or_default() += 1;
+        }
+    }
+    let deleted: std::collections::HashSet<&str> = deletes.iter().map(|j| j.key.as_str()).collect();
+    let moves: Vec<bool> = copies
+        .iter()
+        .map(|job| match &job.change {
+            Change::Copy { from, .. } => {
+                readers[from.as_str()] == 1 && deleted.contains(from.as_str())
+            }
+            _ => false,
+        })
+        .collect();
+    for (job, moves) in copies.iter_mut().zip(moves) {
+        job.moves_source = moves;
+    }
 }
 
 /// What one applied change did to the bucket.
@@ -115,6 +142,7 @@ impl Inner {
                 seq: p.seq,
                 change: p.change.clone(),
                 base: p.base.clone(),
+                moves_source: false,
             };
             match &only {
                 None => st.pending.iter().map(take).collect(),
@@ -130,9 +158,12 @@ impl Inner {
         let (deletes, rest): (Vec<Job>, Vec<Job>) = jobs
             .into_iter()
             .partition(|j| matches!(j.change, Change::Delete));
-        let (copies, puts): (Vec<Job>, Vec<Job>) = rest
+        let (mut copies, puts): (Vec<Job>, Vec<Job>) = rest
             .into_iter()
             .partition(|j| matches!(j.change, Change::Copy { .. }));
+        if self.config.is_tigris() {
+            mark_moves(&mut copies, &deletes);
+        }
         let mut report = FlushReport::default();
         let mut failed = Vec::new();
         self.clone().run(copies, &mut report, &mut failed).await;
@@ -238,6 +269,15 @@ impl Inner {
                 };
                 Ok(Done::Written(etag, Some((node.clone(), version))))
             }
+            Change::Copy { from, etag, .. } if job.moves_source => {
+                // The source's pending delete then finds nothing, which
+                // S3 answers with success.
+                let new = self
+                    .store
+                    .rename(from, &job.key, &path, etag.as_deref())
+                    .await?;
+                Ok(Done::Copied(new))
+            }
             Change::Copy { from, etag, .. } => {
                 let new = self
                     .store
@@ -324,5 +364,45 @@ impl Inner {
             // Unlinked while open, or nothing written: nothing to save.
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn job(key: &str, change: Change) -> Job {
+        Job {
+            key: key.into(),
+            seq: 0,
+            change,
+            base: Base::Unknown,
+            moves_source: false,
+        }
+    }
+
+    fn copy(from: &str) -> Change {
+        Change::Copy {
+            from: from.into(),
+            etag: None,
+            size: 0,
+            modified: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn only_renames_become_moves() {
+        let mut copies = vec![
+            job("b", copy("a")),
+            job("d", copy("c")),
+            job("e", copy("x")),
+            job("f", copy("x")),
+        ];
+        let deletes = vec![job("a", Change::Delete), job("x", Change::Delete)];
+        mark_moves(&mut copies, &deletes);
+        let moves: Vec<bool> = copies.iter().map(|j| j.moves_source).collect();
+        // a: renamed; c: still there; x: read by two copies.
+        assert_eq!(moves, [true, false, false, false]);
     }
 }

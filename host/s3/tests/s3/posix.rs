@@ -268,3 +268,21 @@ async fn reading_a_directory_file_by_file_reads_ahead() {
     let _ = fs.read_file("/d/f3").await.unwrap();
     assert_eq!(fs.requests().get, before);
 }
+
+#[tokio::test]
+async fn with_tigris_extensions_a_rename_still_moves_the_object() {
+    // SeaweedFS ignores `X-Tigris-Rename` and copies; the pending delete
+    // of the source then removes it, so the outcome is the same.
+    let (_, mut config) = new_fs("tigrisrename", WritePolicy::WriteThrough).await;
+    config.tigris = Some(true);
+    let fs = S3Fs::connect(config.clone()).await.unwrap();
+    let client = other_client(&config).await;
+    put(&client, &config.bucket, "a.txt", b"moved").await;
+    fs.rename("/a.txt", "/b.txt").await.unwrap();
+    Vfs::settle(&fs).await.unwrap();
+    assert_eq!(keys(&client, &config.bucket).await, ["b.txt"]);
+    assert_eq!(
+        get(&client, &config.bucket, "b.txt").await.unwrap(),
+        b"moved"
+    );
+}
