@@ -1,7 +1,7 @@
 //! Prints the bucket figures as a Markdown table: `grep -rn` over the
 //! 1,000-file benchmark fixture on a local S3 server (SeaweedFS on
 //! 127.0.0.1, started here), cold and warm, next to the same on memory;
-//! and the cost of a fork.
+//! and the cost of a fork, in memory and as a portable bucket fork.
 //!
 //! Run: `cargo run --release -p wasm-agent-benches --bin s3-report`
 //! (needs the guest tools: `scripts/build-guest-tools.sh`; installs
@@ -111,6 +111,28 @@ fn main() {
         timed(&warm_sandbox, &want).await;
         let warm = median(7, || timed(&warm_sandbox, &want)).await;
 
+        let forks_bucket = server.unique_bucket("bench-forks");
+        client
+            .create_bucket()
+            .bucket(&forks_bucket)
+            .send()
+            .await
+            .expect("create bucket");
+        let mut fork_index = 0;
+        let s3_fork = median(7, || {
+            fork_index += 1;
+            let prefix = format!("fork-{fork_index}");
+            let (upload, bucket) = (&upload, &forks_bucket);
+            async move {
+                let start = Instant::now();
+                let fork = upload.fork_to(bucket, &prefix).await.expect("fork");
+                let took = start.elapsed();
+                assert!(!fork.read_dir("/").await.unwrap().is_empty(), "the fork shows the fixture");
+                took
+            }
+        })
+        .await;
+
         let mem_fork = {
             let fs = memory.fs();
             let start = Instant::now();
@@ -138,5 +160,9 @@ fn main() {
             ms(upload_time)
         );
         println!("| fork of the fixture sandbox's filesystem (memory) | {} |", us(mem_fork));
+        println!(
+            "| portable fork of the fixture bucket (manifest PUT, mount) | {} |",
+            ms(s3_fork)
+        );
     });
 }
