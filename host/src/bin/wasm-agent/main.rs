@@ -2,9 +2,12 @@
 //! errors to exit statuses.
 
 mod bench;
+mod buckets;
 mod demo;
 mod exec;
 mod mounts;
+mod progress;
+mod s3_args;
 mod stdio;
 
 use clap::{Parser, Subcommand};
@@ -76,6 +79,8 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         write_fixture: Option<std::path::PathBuf>,
     },
+    #[command(flatten)]
+    Buckets(buckets::Command),
 }
 
 fn main() -> ExitCode {
@@ -103,11 +108,16 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> wasm_agent::Result<i32> {
+    let command = match cli.command {
+        // Bucket commands run no guest code: no wasm runtime to start.
+        Cmd::Buckets(command) => return buckets::run(command).await,
+        command => command,
+    };
     // One process runs a handful of commands at a time (a pipeline's
     // stages); a small pool keeps process start fast, since every slot's
     // guard pages are set up front.
     let runtime = Runtime::builder().max_concurrent_commands(16).build()?;
-    match cli.command {
+    match command {
         Cmd::Tools => {
             let mut out = std::io::stdout().lock();
             for name in runtime.commands()? {
@@ -119,6 +129,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
             Ok(0)
         }
         Cmd::Demo => demo::run(&runtime).await,
+        Cmd::Buckets(_) => unreachable!("bucket commands return before the runtime starts"),
         Cmd::Bench {
             write_fixture: Some(dir),
             ..

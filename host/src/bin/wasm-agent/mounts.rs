@@ -1,9 +1,10 @@
 //! Building a sandbox filesystem from `--mount` / `--memory` flags.
 
+use crate::s3_args::S3Args;
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
-use wasm_agent::s3::{Addressing, S3Config, S3Fs};
+use wasm_agent::s3::S3Fs;
 use wasm_agent::vfs::{path::normalize, DevFs, HostDirFs, MemFs, MountFs, Vfs};
 use wasm_agent::{Error, ErrorKind, Result};
 
@@ -26,21 +27,9 @@ pub struct SandboxArgs {
     /// command ends. Example: --s3 s3://my-bucket/project
     #[arg(long = "s3", value_name = "s3://BUCKET[/PREFIX][:GUEST[:ro]]")]
     buckets: Vec<String>,
-    /// S3 endpoint URL for --s3 (default: AWS, or Tigris when TIGRIS_STORAGE_*
-    /// variables are set). Example: --endpoint http://127.0.0.1:8333
-    #[arg(long, value_name = "URL", requires = "buckets")]
-    endpoint: Option<String>,
-    /// Region for --s3 (default: the AWS environment's, else us-east-1;
-    /// `auto` for Tigris and R2).
-    #[arg(long, value_name = "REGION", requires = "buckets")]
-    region: Option<String>,
-    /// Name the bucket in the URL path instead of the host name (what most
-    /// local S3 servers need; chosen automatically for local endpoints).
-    #[arg(long, requires = "buckets", conflicts_with = "virtual_hosted")]
-    path_style: bool,
-    /// Name the bucket in the host name (what AWS and Tigris want).
-    #[arg(long, requires = "buckets")]
-    virtual_hosted: bool,
+    /// How to reach the server of the --s3 buckets.
+    #[command(flatten)]
+    s3: S3Args,
     /// Read --s3 buckets at this Tigris snapshot version (read-only).
     #[arg(long, value_name = "VERSION", requires = "buckets")]
     snapshot: Option<String>,
@@ -130,6 +119,15 @@ fn host_dir(host: &PathBuf, read_only: bool) -> Result<Arc<dyn Vfs>> {
 impl SandboxArgs {
     /// The filesystem and the working directory of the sandbox.
     pub async fn build(&self) -> Result<(Arc<dyn Vfs>, String)> {
+        // The shared S3 flags cannot name --s3 in clap's `requires` (the
+        // bucket commands have no such flag), so the check is here.
+        if self.buckets.is_empty() && self.s3.any() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "--endpoint, --region, --path-style, --virtual-hosted and --tigris \
+                 configure --s3 buckets; add --s3 s3://BUCKET[/PREFIX]",
+            ));
+        }
         let root: Arc<dyn Vfs> = Arc::new(MemFs::new());
         let mut mount_fs = MountFs::new(root.clone());
         mount_fs.mount("/dev", DevFs::shared())?;
@@ -167,22 +165,7 @@ impl SandboxArgs {
 
     /// Connects to one `--s3` bucket with the shared endpoint flags.
     async fn connect(&self, spec: &BucketSpec) -> Result<Arc<dyn Vfs>> {
-        let mut config = S3Config::from_url(&spec.url)?;
-        let tigris_env = std::env::var_os("TIGRIS_STORAGE_ACCESS_KEY_ID").is_some();
-        if self.endpoint.is_none() && tigris_env {
-            config = config.tigris();
-        }
-        if let Some(endpoint) = &self.endpoint {
-            config.endpoint = Some(endpoint.clone());
-        }
-        if let Some(region) = &self.region {
-            config.region = Some(region.clone());
-        }
-        if self.path_style {
-            config.addressing = Addressing::PathStyle;
-        } else if self.virtual_hosted {
-            config.addressing = Addressing::VirtualHosted;
-        }
+        let mut config = self.s3.config(&spec.url)?;
         config.read_only = spec.read_only;
         config.snapshot_version = self.snapshot.clone();
         let fs = S3Fs::connect(config).await.map_err(|err| {
