@@ -315,6 +315,9 @@ impl S3Fs {
             let now = self.inner.lookup(path).await?;
             let list = match (&now, was) {
                 (Found::File(_), None) => &mut changes.added,
+                // The same bytes as the base had (written back unchanged,
+                // or merged into the base since).
+                (Found::File(f), Some(was)) if f.etag().as_ref() == Some(was) => continue,
                 (Found::File(_), Some(_)) => &mut changes.modified,
                 (Found::Absent, Some(_)) => &mut changes.deleted,
                 _ => continue,
@@ -380,6 +383,14 @@ impl S3Fs {
                 Found::Dir => Some("(a directory)".to_owned()),
                 Found::Absent => None,
             };
+            let ours = match self.inner.lookup(&change.path).await? {
+                Found::File(f) => f.etag(),
+                _ => None,
+            };
+            if now == ours {
+                // The base already holds what the fork holds.
+                continue;
+            }
             let recorded = touched.contains_key(&change.path);
             if recorded && now != was {
                 merge.conflicts.push(ForkConflict {
@@ -427,6 +438,26 @@ impl S3Fs {
             }
         }
         target.flush().await.map_err(VfsError::from)?;
+        // The base now holds the merged paths: later changes of the fork
+        // are measured from there, so merging again finds no conflict.
+        let applied: Vec<String> = merge
+            .applied
+            .added
+            .iter()
+            .chain(&merge.applied.modified)
+            .chain(&merge.applied.deleted)
+            .map(|c| c.path.clone())
+            .collect();
+        for path in applied {
+            let etag = match target.inner.lookup(&path).await? {
+                Found::File(f) => f.etag(),
+                _ => None,
+            };
+            let mut st = self.inner.state();
+            st.fork.touched.insert(path, etag);
+            st.fork.dirty = true;
+        }
+        self.inner.save_manifest().await?;
         Ok(merge)
     }
 

@@ -144,10 +144,27 @@ async fn merge_applies_the_fork_and_reports_conflicts() {
     assert_eq!(get(&client, bucket, "dir/new.txt").await.unwrap(), b"new");
 
     let merged = fork.merge_into_base(OnConflict::TakeTheirs).await.unwrap();
-    assert!(!merged.conflicts.is_empty());
+    assert_eq!(merged.conflicts.len(), 1, "{merged:?}");
+    assert_eq!(paths(&merged.applied.modified), ["/keep.txt"]);
     assert_eq!(
         get(&client, bucket, "keep.txt").await.unwrap(),
         b"fork keep"
+    );
+
+    // Merged: nothing left to merge, nothing in conflict.
+    assert!(fork.changes().await.unwrap().is_empty());
+    let again = fork.merge_into_base(OnConflict::Fail).await.unwrap();
+    assert!(
+        again.applied.is_empty() && again.conflicts.is_empty(),
+        "{again:?}"
+    );
+    // Later changes merge cleanly.
+    fork.write_file("/edit.txt", b"second round").await.unwrap();
+    let next = fork.merge_into_base(OnConflict::Fail).await.unwrap();
+    assert_eq!(paths(&next.applied.modified), ["/edit.txt"]);
+    assert_eq!(
+        get(&client, bucket, "edit.txt").await.unwrap(),
+        b"second round"
     );
 }
 
