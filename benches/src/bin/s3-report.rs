@@ -127,7 +127,10 @@ fn main() {
                 let start = Instant::now();
                 let fork = upload.fork_to(bucket, &prefix).await.expect("fork");
                 let took = start.elapsed();
-                assert!(!fork.read_dir("/").await.unwrap().is_empty(), "the fork shows the fixture");
+                assert!(
+                    !fork.read_dir("/").await.unwrap().is_empty(),
+                    "the fork shows the fixture"
+                );
                 took
             }
         })
@@ -159,7 +162,10 @@ fn main() {
             report.markers,
             ms(upload_time)
         );
-        println!("| fork of the fixture sandbox's filesystem (memory) | {} |", us(mem_fork));
+        println!(
+            "| fork of the fixture sandbox's filesystem (memory) | {} |",
+            us(mem_fork)
+        );
         println!(
             "| portable fork of the fixture bucket (manifest PUT, mount) | {} |",
             ms(s3_fork)
