@@ -49,6 +49,53 @@ async fn a_flush_to_a_stopped_server_fails_loses_nothing_and_retries() {
     assert_eq!(get(&client, &bucket, "d/f19").await.unwrap(), b"19");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_in_the_middle_of_a_flush_loses_nothing() {
+    let mut server = SeaweedServer::start();
+    let bucket = server.unique_bucket("midflush");
+    let mut config = config(&server, &bucket);
+    config.write_policy = WritePolicy::WriteBack;
+    config.max_attempts = 2;
+    config.initial_backoff = Duration::from_millis(10);
+    let client = other_client(&config).await;
+    client.create_bucket().bucket(&bucket).send().await.unwrap();
+    let fs = S3Fs::connect(config.clone()).await.unwrap();
+    let files = 400;
+    for i in 0..files {
+        fs.write_file(&format!("/f{i:03}"), format!("{i}").as_bytes())
+            .await
+            .unwrap();
+    }
+    let flushing = tokio::spawn({
+        let fs = fs.clone();
+        async move { fs.flush().await }
+    });
+    // Kill the server once some uploads have gone out.
+    while fs.requests().put < 40 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    server.stop();
+    let err = flushing.await.unwrap().unwrap_err();
+    let uploaded = err.report.written;
+    assert!(
+        uploaded < files,
+        "the flush finished before the kill: {err}"
+    );
+    assert_eq!(err.failed.len() + uploaded, files, "{err}");
+    // What failed is still pending and readable; what was acknowledged
+    // is not pending any more.
+    assert_eq!(fs.pending_changes(), files - uploaded);
+    assert_eq!(fs.read_file("/f399").await.unwrap(), b"399");
+
+    server.restart();
+    let stored_before = keys(&client, &bucket).await.len();
+    assert!(stored_before >= uploaded, "acknowledged uploads were lost");
+    let report = fs.flush().await.unwrap();
+    assert_eq!(report.written, files - uploaded);
+    assert_eq!(keys(&client, &bucket).await.len(), files);
+    assert_eq!(get(&client, &bucket, "f123").await.unwrap(), b"123");
+}
+
 #[tokio::test]
 async fn a_concurrent_writer_is_detected_not_overwritten() {
     let (fs, config) = new_fs("race", WritePolicy::WriteBack).await;
