@@ -131,6 +131,17 @@ fn count(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+impl Precondition {
+    /// The `If-Match` and `If-None-Match` values that express it.
+    fn headers(&self) -> (Option<String>, Option<String>) {
+        match self {
+            Precondition::None => (None, None),
+            Precondition::IfMatch(etag) => (Some(etag.clone()), None),
+            Precondition::IfAbsent => (None, Some("*".to_owned())),
+        }
+    }
+}
+
 /// One bucket through one client.
 #[derive(Debug, Clone)]
 pub(crate) struct Store {
@@ -266,18 +277,16 @@ impl Store {
         precondition: &Precondition,
     ) -> VfsResult<Option<String>> {
         count(&self.counters.put);
-        let mut request = self
+        let request = self
             .client
             .put_object()
             .bucket(&self.bucket)
             .key(key)
             .body(ByteStream::from(data));
-        match precondition {
-            Precondition::None => {}
-            Precondition::IfMatch(etag) => request = request.if_match(etag),
-            Precondition::IfAbsent => request = request.if_none_match("*"),
-        }
+        let (if_match, if_none_match) = precondition.headers();
         let out = request
+            .set_if_match(if_match)
+            .set_if_none_match(if_none_match)
             .send()
             .await
             .map_err(|e| self.fail(e, "write", path, key))?;
@@ -354,7 +363,7 @@ impl Store {
                     .build(),
             );
         }
-        let mut request = self
+        let request = self
             .client
             .complete_multipart_upload()
             .bucket(&self.bucket)
@@ -365,12 +374,10 @@ impl Store {
                     .set_parts(Some(parts))
                     .build(),
             );
-        match precondition {
-            Precondition::None => {}
-            Precondition::IfMatch(etag) => request = request.if_match(etag),
-            Precondition::IfAbsent => request = request.if_none_match("*"),
-        }
+        let (if_match, if_none_match) = precondition.headers();
         let out = request
+            .set_if_match(if_match)
+            .set_if_none_match(if_none_match)
             .send()
             .await
             .map_err(|e| self.fail(e, "write", path, key))?;
@@ -401,28 +408,8 @@ impl Store {
         path: &str,
         source_etag: Option<&str>,
     ) -> VfsResult<Option<String>> {
-        count(&self.counters.copy);
-        let mut request = self
-            .client
-            .copy_object()
-            .bucket(&self.bucket)
-            .key(to)
-            .copy_source(format!("{}/{}", self.bucket, encode_key(from)));
-        if let Some(etag) = source_etag {
-            request = request.copy_source_if_match(etag);
-        }
-        let out = request
-            .customize()
-            .mutate_request(|req| {
-                req.headers_mut().insert(RENAME_HEADER, "true");
-            })
-            .send()
+        self.send_copy(&self.bucket, from, to, path, source_etag, true)
             .await
-            .map_err(|e| self.fail(e, "rename", path, from))?;
-        Ok(out
-            .copy_object_result()
-            .and_then(|r| r.e_tag())
-            .map(str::to_owned))
     }
 
     /// Server-side copy of `from` in `source_bucket` to `to` in this
@@ -435,17 +422,35 @@ impl Store {
         path: &str,
         source_etag: Option<&str>,
     ) -> VfsResult<Option<String>> {
+        self.send_copy(source_bucket, from, to, path, source_etag, false)
+            .await
+    }
+
+    /// A CopyObject request, with Tigris' rename header when `rename`.
+    async fn send_copy(
+        &self,
+        source_bucket: &str,
+        from: &str,
+        to: &str,
+        path: &str,
+        source_etag: Option<&str>,
+        rename: bool,
+    ) -> VfsResult<Option<String>> {
         count(&self.counters.copy);
-        let mut request = self
+        let request = self
             .client
             .copy_object()
             .bucket(&self.bucket)
             .key(to)
-            .copy_source(format!("{source_bucket}/{}", encode_key(from)));
-        if let Some(etag) = source_etag {
-            request = request.copy_source_if_match(etag);
-        }
+            .copy_source(format!("{source_bucket}/{}", encode_key(from)))
+            .set_copy_source_if_match(source_etag.map(str::to_owned));
         let out = request
+            .customize()
+            .mutate_request(move |req| {
+                if rename {
+                    req.headers_mut().insert(RENAME_HEADER, "true");
+                }
+            })
             .send()
             .await
             .map_err(|e| self.fail(e, "rename", path, from))?;

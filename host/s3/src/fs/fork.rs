@@ -130,37 +130,8 @@ impl S3Fs {
         target.prefix = prefix.trim_matches('/').to_owned();
         target.read_only = false;
         target.snapshot_version = None;
-        let url = target.url();
-        let fail = |errno, why: String| Err(VfsError::new(errno, "fork", "/").with_detail(why));
+        let store = self.check_target("fork", &target).await?;
         let source = &self.inner.config;
-        if target.bucket == source.bucket
-            && (source.prefix.is_empty()
-                || target.prefix == source.prefix
-                || target.prefix.starts_with(&format!("{}/", source.prefix)))
-        {
-            return fail(
-                Errno::Inval,
-                format!(
-                    "{url} lies inside {}, the location it would fork; \
-                     use another bucket or a sibling prefix",
-                    source.url()
-                ),
-            );
-        }
-        let store = Store::new(self.client().clone(), target.bucket.clone(), None);
-        let root = target.key_of("/");
-        let prefix = if root.is_empty() { root } else { root + "/" };
-        if !store
-            .list(&prefix, "/", false, Some(1))
-            .await?
-            .objects
-            .is_empty()
-        {
-            return fail(
-                Errno::Exist,
-                format!("{url} is not empty; a fork needs an empty location"),
-            );
-        }
         let manifest = Manifest {
             format: 1,
             base_bucket: source.bucket.clone(),
