@@ -123,6 +123,10 @@ impl S3Fs {
     /// (same endpoint and keys) and mounts it. Pending changes are flushed
     /// first, so the fork starts from what this filesystem shows. The
     /// location must be empty and must not lie inside this one.
+    ///
+    /// On Tigris, a fork of a whole bucket into a new bucket is Tigris'
+    /// native fork (the bucket is created by it); anything else, on any
+    /// server, is a portable fork with a manifest (see the module docs).
     pub async fn fork_to(&self, bucket: &str, prefix: &str) -> VfsResult<S3Fs> {
         Vfs::flush(self).await?;
         let mut target = self.inner.config.clone();
@@ -130,8 +134,17 @@ impl S3Fs {
         target.prefix = prefix.trim_matches('/').to_owned();
         target.read_only = false;
         target.snapshot_version = None;
-        let store = self.check_target("fork", &target).await?;
         let source = &self.inner.config;
+        if source.is_tigris() && source.prefix.is_empty() && target.prefix.is_empty() {
+            // Whole buckets on Tigris: its own fork, server-side and
+            // copy-on-write too, instead of a manifest.
+            crate::Tigris::from_client(self.client().clone())
+                .fork(&source.bucket, bucket, None)
+                .await
+                .map_err(tigris_error)?;
+            return S3Fs::open_with_client(target, self.client().clone()).await;
+        }
+        let store = self.check_target("fork", &target).await?;
         let manifest = Manifest {
             format: 1,
             base_bucket: source.bucket.clone(),
@@ -484,6 +497,20 @@ impl super::Inner {
         st.fork.dirty = false;
         Ok(())
     }
+}
+
+/// A Tigris failure as a filesystem error, keeping its message.
+fn tigris_error(err: crate::tigris::TigrisError) -> VfsError {
+    use crate::tigris::ErrorKind;
+    let errno = match err.kind() {
+        ErrorKind::NotFound => Errno::NoEnt,
+        ErrorKind::AccessDenied => Errno::Acces,
+        ErrorKind::AlreadyExists => Errno::Exist,
+        ErrorKind::InvalidInput => Errno::Inval,
+        ErrorKind::Unsupported | ErrorKind::NotSnapshotEnabled => Errno::NotSup,
+        _ => Errno::Io,
+    };
+    VfsError::new(errno, "fork", "/").with_detail(err.to_string())
 }
 
 /// Every file below `dir` in `base` (or `dir` itself if it is a file).

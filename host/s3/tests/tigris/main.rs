@@ -16,6 +16,7 @@ mod forks;
 mod iam;
 mod live;
 mod mock;
+mod s3fs;
 mod snapshots;
 mod support;
 mod workspaces;
