@@ -5,9 +5,12 @@
 //! trip. When a second file of a listed directory is opened for reading,
 //! the rest of that directory's small files are fetched in the background,
 //! several at a time, into the cache the reads then find. One file read in
-//! a directory (`cat dir/x`) triggers nothing.
+//! a directory (`cat dir/x`) triggers nothing. While a scan is going on
+//! (a read-ahead started in the last two seconds), the first read in the
+//! next listed directory starts its read-ahead at once.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
 use super::state::{Node, State};
@@ -22,6 +25,9 @@ const BUDGET: u64 = 64 << 20;
 
 /// Directories whose listings are kept for read-ahead.
 const LISTINGS_KEPT: usize = 1024;
+
+/// How long after a read-ahead a directory scan counts as going on.
+const SCAN_WINDOW: Duration = Duration::from_secs(2);
 
 impl State {
     /// Keeps the files of a directory listing for read-ahead and restarts
@@ -46,13 +52,20 @@ impl Inner {
         let dir_key = key.rfind('/').map_or("", |i| &key[..=i]);
         let files = {
             let mut st = self.state();
+            let scanning = st
+                .last_read_ahead
+                .is_some_and(|t| t.elapsed() < SCAN_WINDOW);
             let opens = st.dir_opens.entry(dir_key.to_owned()).or_insert(0);
             *opens += 1;
-            if *opens != 2 {
+            let start_at = if scanning { 1 } else { 2 };
+            if *opens != start_at {
                 return;
             }
             match st.listed_files.remove(dir_key) {
-                Some(files) => files,
+                Some(files) => {
+                    st.last_read_ahead = Some(Instant::now());
+                    files
+                }
                 None => return,
             }
         };

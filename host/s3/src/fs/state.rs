@@ -173,6 +173,8 @@ pub(crate) struct State {
     pub listed_files: HashMap<String, Arc<Vec<(String, ObjectInfo)>>>,
     /// Files opened for reading per directory since its last listing.
     pub dir_opens: HashMap<String, u32>,
+    /// When the last read-ahead started (a directory scan is going on).
+    pub last_read_ahead: Option<Instant>,
 }
 
 /// A fork's own bookkeeping, saved in its manifest by every flush that
