@@ -36,7 +36,7 @@
 
 mod file;
 mod flush;
-mod fork;
+pub mod fork;
 mod lookup;
 mod prefetch;
 mod rename;
@@ -72,7 +72,7 @@ pub(crate) struct Inner {
     flush_lock: tokio::sync::Mutex<()>,
     /// Times shown for directories (S3 keeps none for prefixes).
     created: SystemTime,
-    /// For a fork: the location it reads through to (see [`fork`]).
+    /// For a fork: the location it reads through to (see `fork.rs`).
     base: Option<S3Fs>,
 }
 
@@ -92,7 +92,7 @@ impl S3Fs {
     /// message instead of on the first command.
     ///
     /// A location holding a fork manifest is mounted as that fork, over
-    /// its base (see [`fork`]).
+    /// its base (see [`fork`](crate::fs::fork)).
     pub async fn connect(config: S3Config) -> VfsResult<S3Fs> {
         let client = build_client(&config).await;
         S3Fs::open_with_client(config, client).await
