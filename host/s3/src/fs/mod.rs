@@ -92,7 +92,7 @@ impl S3Fs {
     /// message instead of on the first command.
     ///
     /// A location holding a fork manifest is mounted as that fork, over
-    /// its base (see [`fork`](crate::fs::fork)).
+    /// its base (see [`fork`]).
     pub async fn connect(config: S3Config) -> VfsResult<S3Fs> {
         let client = build_client(&config).await;
         S3Fs::open_with_client(config, client).await
