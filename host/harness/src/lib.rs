@@ -1,0 +1,11 @@
+//! Agents over wasm-agent sandboxes, in Flue's model: an LLM loop whose
+//! tools act on a sandbox.
+//!
+//! This crate grows module by module (issue #6). What exists:
+//!
+//! - [`tools`]: the built-in tools (`read`, `write`, `edit`, `bash`,
+//!   `grep`, `glob`) with their exact contracts, over a [`Sandbox`].
+//!
+//! [`Sandbox`]: wasm_agent::Sandbox
+
+pub mod tools;

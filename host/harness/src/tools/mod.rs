@@ -1,0 +1,1 @@
+//! The built-in tools an agent calls on its sandbox.
