@@ -3,9 +3,12 @@
 //!
 //! This crate grows module by module (issue #6). What exists:
 //!
+//! - [`message`]: the conversation (messages, tool calls and results,
+//!   usage), independent of any provider's wire format.
 //! - [`tools`]: the built-in tools (`read`, `write`, `edit`, `bash`,
 //!   `grep`, `glob`) with their exact contracts, over a [`Sandbox`].
 //!
 //! [`Sandbox`]: wasm_agent::Sandbox
 
+pub mod message;
 pub mod tools;
