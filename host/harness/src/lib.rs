@@ -5,10 +5,13 @@
 //!
 //! - [`message`]: the conversation (messages, tool calls and results,
 //!   usage), independent of any provider's wire format.
+//! - [`provider`]: the pieces of LLM providers' wire formats (so far the
+//!   server-sent-events decoder of their streams).
 //! - [`tools`]: the built-in tools (`read`, `write`, `edit`, `bash`,
 //!   `grep`, `glob`) with their exact contracts, over a [`Sandbox`].
 //!
 //! [`Sandbox`]: wasm_agent::Sandbox
 
 pub mod message;
+pub mod provider;
 pub mod tools;
