@@ -1,6 +1,12 @@
 //! LLM providers: the wire formats and their streams.
 //!
-//! What exists so far: the server-sent-events decoder every streaming
-//! provider needs ([`sse`]).
+//! What exists so far: the provider-independent request and response
+//! types ([`types`]), the server-sent-events decoder every streaming
+//! provider needs ([`sse`]), and Anthropic's Messages format
+//! ([`anthropic`]): request bodies, responses and stream assembly.
 
+pub mod anthropic;
 pub mod sse;
+pub mod types;
+
+pub use types::{Delta, Request, Response, StreamError, ToolSpec};
