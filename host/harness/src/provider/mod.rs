@@ -2,10 +2,12 @@
 //!
 //! What exists so far: the provider-independent request and response
 //! types ([`types`]), the server-sent-events decoder every streaming
-//! provider needs ([`sse`]), and Anthropic's Messages format
-//! ([`anthropic`]): request bodies, responses and stream assembly.
+//! provider needs ([`sse`]), Anthropic's Messages format ([`anthropic`])
+//! and OpenAI's Chat Completions format ([`openai_chat`]): request
+//! bodies, responses and stream assembly.
 
 pub mod anthropic;
+pub mod openai_chat;
 pub mod sse;
 pub mod types;
 
