@@ -76,6 +76,29 @@ mod registry {
     }
 
     #[tokio::test]
+    async fn calls_in_one_turn_run_concurrently_on_one_sandbox() {
+        let ctx = ctx().await;
+        ctx.sandbox
+            .write_file("/work/a.txt", "hello\n")
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let (one, two, read, grep) = tokio::join!(
+            call(&BashTool, &ctx, json!({"command": "sleep 0.5; echo one"})),
+            call(&BashTool, &ctx, json!({"command": "sleep 0.5; echo two"})),
+            call(&ReadTool, &ctx, json!({"path": "a.txt"})),
+            call(&GrepTool, &ctx, json!({"pattern": "hel+o"})),
+        );
+        assert_eq!(ok(one), "one\n");
+        assert_eq!(ok(two), "two\n");
+        assert_eq!(ok(read), "     1\thello\n");
+        assert_eq!(ok(grep), "./a.txt:1:hello\n");
+        // Two half-second sleeps one after the other would take a second.
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_millis(900), "{took:?}");
+    }
+
+    #[tokio::test]
     async fn bad_arguments_come_back_as_tool_errors() {
         let ctx = ctx().await;
         let msg = err(call(&EditTool, &ctx, json!({"path": "a", "new_string": "x"})).await);
@@ -555,6 +578,32 @@ mod grep {
             lines[2],
             "[results truncated: showing 2 of 4 lines; narrow the pattern or path, or raise max_results]"
         );
+    }
+
+    #[tokio::test]
+    async fn patterns_are_perl_style() {
+        let ctx = tree().await;
+        ctx.sandbox
+            .write_file("/work/n.txt", "no digits\nport 8080\n")
+            .await
+            .unwrap();
+        let out = ok(call(
+            &GrepTool,
+            &ctx,
+            json!({"pattern": "\\d{4}", "path": "n.txt"}),
+        )
+        .await);
+        assert_eq!(out, "n.txt:2:port 8080\n");
+        let args = json!({"pattern": "(?i)todo:\\s+t\\w+", "output_mode": "files_with_matches"});
+        assert_eq!(ok(call(&GrepTool, &ctx, args).await), "./src/b.rs\n");
+    }
+
+    #[tokio::test]
+    async fn the_whole_tree_is_searched_without_reading_devices() {
+        let ctx = tree().await;
+        let args = json!({"pattern": "TODO in", "path": "/"});
+        let out = ok(call(&GrepTool, &ctx, args).await);
+        assert_eq!(out, "/work/notes.md:1:TODO in notes\n");
     }
 
     #[tokio::test]

@@ -14,8 +14,11 @@ use wasm_agent::Command;
 /// Results shown when `max_results` is not given.
 pub const DEFAULT_MAX_RESULTS: u64 = 200;
 
-/// The `grep` tool: searches file contents with extended regular
-/// expressions (`grep -E`) through the sandbox's `grep`.
+/// The `grep` tool: searches file contents with Perl-style regular
+/// expressions (`grep -P`) through the sandbox's `grep`.
+///
+/// Perl syntax rather than ERE because models write ripgrep/PCRE patterns
+/// (`\d`, `\s+`, `(?i)`); ERE would take `\d` as a plain `d`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GrepTool;
 
@@ -26,7 +29,7 @@ impl Tool for GrepTool {
     }
 
     fn description(&self) -> &str {
-        "Search file contents with an extended regular expression (grep -E), recursively \
+        "Search file contents with a Perl-style regular expression (grep -P), recursively \
          under path (default: the working directory). output_mode: content (matching lines \
          as path:line:text, the default), files_with_matches (paths only, sorted) or count \
          (path:count, sorted). glob limits the files searched by name (e.g. *.rs). \
@@ -37,7 +40,7 @@ impl Tool for GrepTool {
         json!({
             "type": "object",
             "properties": {
-                "pattern": {"type": "string", "description": "Extended regular expression (grep -E)"},
+                "pattern": {"type": "string", "description": "Perl-style regular expression (grep -P), e.g. fn\\s+\\w+"},
                 "path": {"type": "string", "description": "File or directory to search (default: working directory)"},
                 "glob": {"type": "string", "description": "Only search files whose name matches this glob (grep --include)"},
                 "ignore_case": {"type": "boolean", "description": "Case-insensitive match (default false)"},
@@ -55,6 +58,25 @@ impl Tool for GrepTool {
             Ok(text) => ToolOutput::ok(text),
             Err(message) => ToolOutput::error(message),
         }
+    }
+}
+
+/// What to give `grep` as its paths: `path` itself, except that a search
+/// of the whole tree (`/`) lists the top-level entries but `/dev`, whose
+/// endless devices (`/dev/zero`) the guest `grep -r` would read.
+async fn search_roots(ctx: &ToolContext, path: &str, absolute: &str) -> Vec<String> {
+    if absolute != "/" {
+        return vec![path.to_string()];
+    }
+    match ctx.sandbox.read_dir("/").await {
+        Ok(names) => names
+            .into_iter()
+            .filter(|name| name != "dev")
+            .map(|name| format!("/{name}"))
+            .collect(),
+        // `/` exists (the caller checked), so listing it cannot fail for
+        // want of it; any other failure, grep reports itself.
+        Err(_) => vec![path.to_string()],
     }
 }
 
@@ -84,7 +106,7 @@ async fn grep(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
     }
 
     let mut command = Command::new("grep");
-    command.cwd(ctx.cwd.clone()).args(["-r", "-H", "-E"]);
+    command.cwd(ctx.cwd.clone()).args(["-r", "-H", "-P"]);
     command.arg(match mode {
         Mode::Content => "-n",
         Mode::Files => "-l",
@@ -101,7 +123,12 @@ async fn grep(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
     }
     // `-e` and `--` keep a pattern or path starting with `-` from being
     // taken as an option.
-    command.args(["-e", pattern, "--", path]);
+    let roots = search_roots(ctx, path, &absolute).await;
+    if roots.is_empty() {
+        return Ok("No matches\n".to_string());
+    }
+    command.args(["-e", pattern, "--"]);
+    command.args(roots);
     let output = ctx
         .sandbox
         .run_command(command)

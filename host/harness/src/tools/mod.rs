@@ -97,7 +97,9 @@ impl ToolContext {
     }
 
     /// Sets the working directory (absolute, or relative to the current
-    /// one).
+    /// one). A path that cannot be a path (a NUL byte, too long) leaves
+    /// the working directory as it was; whether the directory exists is
+    /// found out by the tools that use it.
     pub fn with_cwd(mut self, cwd: &str) -> ToolContext {
         if let Ok(dir) = self.resolve(cwd) {
             self.cwd = dir;
