@@ -242,6 +242,46 @@ mod read {
     }
 
     #[tokio::test]
+    async fn a_window_of_a_huge_file_reads_only_up_to_it() {
+        let ctx = ctx().await;
+        let line = format!("{}\n", "z".repeat(1023));
+        let text = format!("first\n{}", line.repeat(11 * 1024));
+        ctx.sandbox
+            .write_file("/work/huge.txt", &text)
+            .await
+            .unwrap();
+        let out = ok(call(&ReadTool, &ctx, json!({"path": "huge.txt", "limit": 1})).await);
+        assert_eq!(
+            out,
+            format!(
+                "     1\tfirst\n… more lines follow (/work/huge.txt is {} bytes); use offset 2 to read on\n",
+                text.len()
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn lines_across_read_chunks_and_a_last_line_without_newline() {
+        let ctx = ctx().await;
+        // Line 2 spans two 64 KB chunks; line 3 has no newline.
+        let text = format!("a\n{}\nlast", "é".repeat(40_000));
+        ctx.sandbox.write_file("/work/t.txt", &text).await.unwrap();
+        let out = ok(call(&ReadTool, &ctx, json!({"path": "t.txt"})).await);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[1],
+            format!(
+                "     2\t{}… [line truncated: 38000 more characters]",
+                "é".repeat(2000)
+            )
+        );
+        assert_eq!(lines[2], "     3\tlast");
+        let out = ok(call(&ReadTool, &ctx, json!({"path": "t.txt", "offset": 3})).await);
+        assert_eq!(out, "     3\tlast\n");
+    }
+
+    #[tokio::test]
     async fn directories_and_missing_files_are_named() {
         let ctx = ctx().await;
         ctx.sandbox.mkdir("/work/dir", false).await.unwrap();

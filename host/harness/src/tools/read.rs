@@ -5,7 +5,7 @@ use super::truncate::cut_line;
 use super::{Tool, ToolContext, ToolOutput};
 use async_trait::async_trait;
 use serde_json::{json, Value};
-use wasm_agent::vfs::Errno;
+use wasm_agent::vfs::{Errno, OpenOptions, VfsError, VfsFile, VfsResult};
 
 /// Lines shown when no `limit` is given.
 pub const DEFAULT_LIMIT: u64 = 2000;
@@ -75,57 +75,149 @@ async fn read(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
             MAX_FILE_BYTES >> 20
         ));
     }
-    let bytes = fs
-        .read_file(&path)
+    let file = fs
+        .open(&path, OpenOptions::read())
         .await
         .map_err(|err| format!("read: cannot read {path}: {err}"))?;
-    if is_binary(&bytes) {
+    let failed = |err: VfsError| format!("read: cannot read {path}: {err}");
+    let mut head = vec![0; SNIFF_BYTES];
+    let n = read_full(file.as_ref(), &mut head, 0)
+        .await
+        .map_err(failed)?;
+    head.truncate(n);
+    if is_binary(&head, (n as u64) < SNIFF_BYTES as u64) {
         return Ok(format!(
             "{path}: binary file, {} bytes (not shown)",
-            bytes.len()
+            meta.len
         ));
     }
-    if bytes.is_empty() {
+    if head.is_empty() {
         return Ok(format!("{path}: empty file (0 bytes)"));
     }
-    let text = String::from_utf8_lossy(&bytes);
-    let body = text.strip_suffix('\n').unwrap_or(&text);
-    let lines: Vec<&str> = body.split('\n').collect();
-    let total = lines.len() as u64;
     let offset = args.u64("offset").unwrap_or(1);
     let limit = args.u64("limit").unwrap_or(DEFAULT_LIMIT);
-    if offset > total {
+    let last = offset.saturating_add(limit).saturating_sub(1);
+    // Counting the lines after the window means reading to the end; past
+    // the size limit the note says "more" without a count.
+    let count_all = meta.len <= MAX_FILE_BYTES;
+    let window = scan(file.as_ref(), offset, last, count_all)
+        .await
+        .map_err(failed)?;
+    if window.lines.is_empty() {
+        let total = window.seen;
         return Err(format!(
             "read: offset {offset} is past the end of {path}, which has {total} line{}",
             if total == 1 { "" } else { "s" }
         ));
     }
-    let end = offset.saturating_add(limit).saturating_sub(1).min(total);
     let mut out = String::new();
-    for number in offset..=end {
-        let line = lines[(number - 1) as usize];
+    for (number, line) in &window.lines {
         out.push_str(&format!("{number:>6}\t{}\n", cut_line(line)));
     }
-    if end < total {
-        out.push_str(&format!(
+    let end = offset + window.lines.len() as u64 - 1;
+    match (window.complete, window.seen > end) {
+        (true, true) => out.push_str(&format!(
             "… {} more lines; use offset {} to read on\n",
-            total - end,
+            window.seen - end,
             end + 1
-        ));
+        )),
+        (false, _) => out.push_str(&format!(
+            "… more lines follow ({path} is {} bytes); use offset {} to read on\n",
+            meta.len,
+            end + 1
+        )),
+        (true, false) => {}
     }
     Ok(out)
 }
 
-/// NUL bytes or invalid UTF-8 in the first [`SNIFF_BYTES`] bytes. A
-/// multi-byte character cut by the sniff window is not a reason.
-fn is_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+/// Size of each read while scanning a file for lines.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Lines `first..=last` of a file, read in chunks so that a window of a
+/// huge file does not load all of it.
+struct Window {
+    /// The lines of the window, numbered from 1, without their newline.
+    lines: Vec<(u64, String)>,
+    /// Lines seen: all of them when `complete`.
+    seen: u64,
+    /// The scan reached the end of the file.
+    complete: bool,
+}
+
+async fn scan(file: &dyn VfsFile, first: u64, last: u64, count_all: bool) -> VfsResult<Window> {
+    let mut window = Window {
+        lines: Vec::new(),
+        seen: 0,
+        complete: false,
+    };
+    let mut chunk = vec![0; CHUNK_BYTES];
+    let mut pending: Vec<u8> = Vec::new();
+    let mut pos = 0u64;
+    loop {
+        let n = file.read_at(&mut chunk, pos).await?;
+        if n == 0 {
+            break;
+        }
+        pos += n as u64;
+        let mut rest = &chunk[..n];
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            window.seen += 1;
+            if (first..=last).contains(&window.seen) {
+                pending.extend_from_slice(&rest[..i]);
+                let line = String::from_utf8_lossy(&pending).into_owned();
+                window.lines.push((window.seen, line));
+            }
+            pending.clear();
+            rest = &rest[i + 1..];
+        }
+        if window.seen >= last && !count_all {
+            return Ok(window);
+        }
+        // Only a line that may be shown is worth keeping.
+        if (first..=last).contains(&(window.seen + 1)) {
+            pending.extend_from_slice(rest);
+        } else if !rest.is_empty() {
+            pending.push(b'x');
+        }
+    }
+    if !pending.is_empty() {
+        window.seen += 1;
+        if (first..=last).contains(&window.seen) {
+            window
+                .lines
+                .push((window.seen, String::from_utf8_lossy(&pending).into_owned()));
+        }
+    }
+    window.complete = true;
+    Ok(window)
+}
+
+/// Fills `buf` from `offset` as far as the file goes; returns the length.
+async fn read_full(file: &dyn VfsFile, buf: &mut [u8], offset: u64) -> VfsResult<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        let n = file
+            .read_at(&mut buf[filled..], offset + filled as u64)
+            .await?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    Ok(filled)
+}
+
+/// NUL bytes or invalid UTF-8 in `head`, the first bytes of a file
+/// (`whole`: all of it). A multi-byte character cut at the end of a part
+/// is not a reason.
+fn is_binary(head: &[u8], whole: bool) -> bool {
     if head.contains(&0) {
         return true;
     }
     match std::str::from_utf8(head) {
         Ok(_) => false,
-        Err(err) => err.error_len().is_some() || head.len() == bytes.len(),
+        Err(err) => err.error_len().is_some() || whole,
     }
 }
 
@@ -135,13 +227,11 @@ mod tests {
 
     #[test]
     fn binary_is_nul_or_bad_utf8() {
-        assert!(!is_binary(b"plain text\n"));
-        assert!(is_binary(b"a\0b"));
-        assert!(is_binary(b"\xff\xfe"));
+        assert!(!is_binary(b"plain text\n", true));
+        assert!(is_binary(b"a\0b", true));
+        assert!(is_binary(b"\xff\xfe", false));
         // "é" cut by the window is text; cut by the file's end is not.
-        let mut long = vec![b'a'; 8191];
-        long.extend_from_slice("é and more".as_bytes());
-        assert!(!is_binary(&long));
-        assert!(is_binary(b"abc\xc3"));
+        assert!(!is_binary(b"abc\xc3", false));
+        assert!(is_binary(b"abc\xc3", true));
     }
 }
