@@ -152,9 +152,14 @@ pub(crate) fn failure(f: &Failure) -> (u16, String) {
     (status, body.to_string())
 }
 
-/// The API refuses requests without an API key or a version header before reading the body.
+/// The API refuses requests without credentials or a version header before reading the body.
+/// Credentials are an `x-api-key` or an `Authorization: Bearer` header: the official SDKs
+/// (Python 2.x) send API keys in the latter.
 pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<(), (u16, Value)> {
-    if header(headers, "x-api-key").is_none_or(str::is_empty) {
+    let bearer = header(headers, "authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|k| !k.trim().is_empty());
+    if !bearer && header(headers, "x-api-key").is_none_or(str::is_empty) {
         return Err((
             401,
             error("authentication_error", "x-api-key header is required"),

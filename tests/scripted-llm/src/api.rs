@@ -80,6 +80,21 @@ impl Api {
         }
     }
 
+    /// The events reporting a failure inside a stream; `sequence` is the next Responses
+    /// `sequence_number`.
+    pub(crate) fn error_events(self, ctx: &Ctx, sequence: usize) -> Vec<Event> {
+        match self {
+            Api::Anthropic => vec![Event::typed(anthropic::error(
+                "overloaded_error",
+                "Overloaded",
+            ))],
+            Api::OpenAiChat => vec![Event::data(
+                openai_chat::failure(&Failure::Server, &ctx.model, "messages").1,
+            )],
+            Api::OpenAiResponses => openai_responses::error_events(ctx, sequence),
+        }
+    }
+
     pub(crate) fn json(self, reply: &Reply, ctx: &Ctx) -> Value {
         match self {
             Api::Anthropic => anthropic::json(reply, ctx),

@@ -66,6 +66,12 @@ pub(crate) fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Opti
         };
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
     }
+    if header(&headers, "expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
+        // curl waits a second for this before sending a body over 1 KiB.
+        let mut out = reader.get_ref();
+        out.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        out.flush()?;
+    }
     let chunked = header(&headers, "transfer-encoding")
         .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     let body = if chunked {

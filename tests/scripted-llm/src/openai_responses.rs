@@ -86,6 +86,22 @@ fn response(reply: &Reply, ctx: &Ctx, done: bool) -> Value {
     })
 }
 
+/// An `error` event and the `response.failed` that ends the stream.
+pub(crate) fn error_events(ctx: &Ctx, sequence: usize) -> Vec<Event> {
+    let message = "The server had an error while processing your request. Sorry about that!";
+    let mut failed = response(&Reply::default(), ctx, false);
+    failed["status"] = json!("failed");
+    failed["error"] = json!({"code": "server_error", "message": message});
+    vec![
+        Event::typed(
+            json!({"type": "error", "code": "server_error", "message": message,
+                            "param": null, "sequence_number": sequence}),
+        ),
+        Event::typed(json!({"type": "response.failed", "response": failed,
+                            "sequence_number": sequence + 1})),
+    ]
+}
+
 /// The non-streaming response body.
 pub(crate) fn json(reply: &Reply, ctx: &Ctx) -> Value {
     response(reply, ctx, true)

@@ -4,7 +4,7 @@ use std::io;
 use std::net::{Shutdown, TcpStream};
 
 use crate::api::{Api, Ctx};
-use crate::http::{self, Event};
+use crate::http;
 use crate::script::{Failure, Fault, Reply};
 
 /// Sends an error turn: the provider's status and body, plus `retry-after` when scripted.
@@ -46,7 +46,7 @@ pub(crate) fn send_reply(
             ),
         );
         headers.push(("cache-control".into(), "no-cache".into()));
-        send_stream(out, api.stream(reply, ctx), &headers, fault)
+        send_stream(out, api, ctx, reply, &headers, fault)
     } else {
         headers.insert(0, ("content-type".into(), "application/json".into()));
         let body = api.json(reply, ctx).to_string();
@@ -61,6 +61,10 @@ pub(crate) fn send_reply(
                 let cut = &body[..body.len() - 1];
                 http::write_full(out, 200, &headers, cut.as_bytes(), cut.len())?
             }
+            Some(Fault::ErrorEvent) => {
+                let (status, body) = api.failure(&Failure::Server, ctx);
+                http::write_full(out, status, &headers, body.as_bytes(), body.len())?
+            }
             Some(Fault::Disconnected) => {
                 http::write_full(out, 200, &headers, half.as_bytes(), body.len())?;
                 let _ = out.shutdown(Shutdown::Both);
@@ -73,14 +77,21 @@ pub(crate) fn send_reply(
 
 fn send_stream(
     out: &mut TcpStream,
-    mut events: Vec<Event>,
+    api: Api,
+    ctx: &Ctx,
+    reply: &Reply,
     headers: &[(String, String)],
     fault: Option<Fault>,
 ) -> io::Result<bool> {
+    let mut events = api.stream(reply, ctx);
     let middle = events.len() / 2;
     match fault {
         None => {}
         Some(Fault::Truncated | Fault::Disconnected) => events.truncate(middle),
+        Some(Fault::ErrorEvent) => {
+            events.truncate(middle);
+            events.extend(api.error_events(ctx, middle));
+        }
         Some(Fault::InvalidJson) => {
             let data = &mut events[middle].data;
             data.truncate(floor_char_boundary(data, data.len() / 2));

@@ -97,6 +97,12 @@ pub enum Fault {
     /// One event in the middle carries JSON cut in half; the rest of the stream is intact.
     /// A non-streaming body is valid HTTP holding invalid JSON.
     InvalidJson,
+    /// About half the events, then the provider's in-stream error event (Anthropic `error`
+    /// with `overloaded_error`; OpenAI chat a `data:` chunk holding `{"error":{...}}`;
+    /// Responses `error` then `response.failed`), then a clean end of the body. This is how
+    /// providers report failures after the 200 status was sent. A non-streaming reply
+    /// becomes an HTTP 500 instead, as no mid-body error exists there.
+    ErrorEvent,
 }
 
 /// One scripted answer to one request.

@@ -165,3 +165,41 @@ fn malformed_json_replies() {
         assert!(serde_json::from_slice::<Value>(&r.body).is_err());
     }
 }
+
+#[test]
+fn error_event_reports_the_failure_inside_the_stream() {
+    for (path, auth) in ENDPOINTS {
+        let llm = ScriptedLlm::start(vec![full_turn().malformed(Fault::ErrorEvent)]);
+        let r = post(llm.addr(), path, auth, &body(true));
+        assert_eq!(r.status, 200);
+        assert!(r.complete, "{path}: the body still ends cleanly");
+        assert!(!has_final(&r, path), "{path}");
+        let events = r.event_json();
+        match path {
+            "/v1/messages" => {
+                let last = events.last().unwrap();
+                assert_eq!(last["type"], "error");
+                assert_eq!(last["error"]["type"], "overloaded_error");
+                assert_eq!(r.events().last().unwrap().0.as_deref(), Some("error"));
+            }
+            "/v1/chat/completions" => {
+                assert_eq!(events.last().unwrap()["error"]["type"], "server_error");
+            }
+            _ => {
+                let [.., error, failed] = &events[..] else {
+                    panic!()
+                };
+                assert_eq!(error["type"], "error");
+                assert_eq!(error["code"], "server_error");
+                assert_eq!(failed["type"], "response.failed");
+                assert_eq!(failed["response"]["status"], "failed");
+                for (n, e) in events.iter().enumerate() {
+                    assert_eq!(e["sequence_number"], n);
+                }
+            }
+        }
+    }
+    let llm = ScriptedLlm::start(vec![full_turn().malformed(Fault::ErrorEvent)]);
+    let r = post(llm.addr(), "/v1/messages", ANTHROPIC, &body(false));
+    assert_eq!(r.status, 500);
+}

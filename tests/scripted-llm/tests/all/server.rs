@@ -51,6 +51,11 @@ fn missing_credentials_are_refused_without_consuming_a_turn() {
         .as_str()
         .unwrap()
         .contains("anthropic-version"));
+    let bearer = [
+        ("authorization", "Basic k"),
+        ("anthropic-version", "2023-06-01"),
+    ];
+    assert_eq!(post(llm.addr(), "/v1/messages", &bearer, &body).status, 401);
     for path in ["/v1/chat/completions", "/v1/responses"] {
         let r = post(llm.addr(), path, &[("authorization", "Basic x")], &body);
         assert_eq!(r.status, 401);
@@ -60,7 +65,13 @@ fn missing_credentials_are_refused_without_consuming_a_turn() {
             .contains("API key"));
     }
     assert_eq!(llm.remaining(), 1);
-    assert_eq!(llm.requests().len(), 4);
+    assert_eq!(llm.requests().len(), 5);
+    // The Anthropic SDKs send API keys as bearer tokens, which the API accepts.
+    let bearer = [
+        ("authorization", "Bearer k"),
+        ("anthropic-version", "2023-06-01"),
+    ];
+    assert_eq!(post(llm.addr(), "/v1/messages", &bearer, &body).status, 200);
 }
 
 #[test]
@@ -123,4 +134,29 @@ fn drop_stops_listening() {
     assert!(llm.base_url().starts_with("http://127.0.0.1:"));
     drop(llm);
     assert!(TcpStream::connect(addr).is_err());
+}
+
+#[test]
+fn expect_100_continue_is_answered_before_the_body() {
+    use std::io::{BufRead, BufReader, Write};
+    let llm = ScriptedLlm::start(vec![Turn::text("hi")]);
+    let mut s = TcpStream::connect(llm.addr()).unwrap();
+    let body = json!({"model": "m"}).to_string();
+    write!(
+        s,
+        "POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer k\r\n\
+         expect: 100-continue\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert_eq!(line, "HTTP/1.1 100 Continue\r\n");
+    s.write_all(body.as_bytes()).unwrap();
+    line.clear();
+    reader.read_line(&mut line).unwrap(); // blank line after the 100
+    line.clear();
+    reader.read_line(&mut line).unwrap();
+    assert_eq!(line, "HTTP/1.1 200 OK\r\n");
 }
