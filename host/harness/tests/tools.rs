@@ -727,6 +727,20 @@ mod glob {
     }
 
     #[tokio::test]
+    async fn absolute_patterns_and_the_root() {
+        let ctx = tree().await;
+        let out = ok(call(
+            &GlobTool,
+            &ctx,
+            json!({"pattern": "/work/src/*.rs", "path": "/tmp"}),
+        )
+        .await);
+        assert_eq!(out, "/work/src/main.rs\n");
+        let out = ok(call(&GlobTool, &ctx, json!({"pattern": "**/x.txt", "path": "/"})).await);
+        assert_eq!(out, "/work/src/lib/deep/x.txt\n");
+    }
+
+    #[tokio::test]
     async fn special_characters_are_data_not_shell() {
         let ctx = tree().await;
         let out = ok(call(&GlobTool, &ctx, json!({"pattern": "odd dir/it's $(y).rs"})).await);

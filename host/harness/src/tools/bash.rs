@@ -16,6 +16,11 @@ pub const MAX_TIMEOUT_SECS: f64 = 600.0;
 /// The `bash` tool: runs a script in the sandbox and reports its output
 /// (stdout, then stderr), tail-truncated, with its exit status.
 ///
+/// Each call is one [`Sandbox::exec_with`](wasm_agent::Sandbox::exec_with)
+/// in the context's working directory: files persist between calls, shell
+/// state (`cd`, variables) does so only in a sandbox built with
+/// `keep_shell_state`.
+///
 /// A non-zero status or a timeout is an error result (`is_error`), with
 /// the output and `Command exited with code N` or `Command timed out
 /// after S s`; the harness itself does not fail.

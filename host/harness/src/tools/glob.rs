@@ -33,7 +33,8 @@ impl Tool for GlobTool {
     fn description(&self) -> &str {
         "Find files by path pattern, e.g. **/*.rs or src/**/test_*.{js,ts}. * and ? match \
          within one path component, ** across directories. Matched against paths relative \
-         to path (default: the working directory). Returns absolute paths, sorted; at most 1000."
+         to path (default: the working directory); an absolute pattern starts at /. \
+         Returns absolute paths of files, sorted; at most 1000."
     }
 
     fn parameters(&self) -> Value {
@@ -65,10 +66,13 @@ async fn glob(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
     let base = ctx
         .resolve(args.str("path").unwrap_or("."))
         .map_err(|e| format!("glob: {e}"))?;
-    match ctx.sandbox.fs().metadata(&base).await {
-        Ok(meta) if meta.is_dir() => {}
-        Ok(_) => return Err(format!("glob: {base} is not a directory")),
-        Err(_) => return Err(format!("glob: no such directory: {base}")),
+    // An absolute pattern names its own root; `path` is then unused.
+    if !pattern.starts_with('/') {
+        match ctx.sandbox.fs().metadata(&base).await {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(format!("glob: {base} is not a directory")),
+            Err(_) => return Err(format!("glob: no such directory: {base}")),
+        }
     }
     let (root, rest) = split_literal_prefix(&base, pattern);
     // A literal prefix naming nothing just means nothing matches.
