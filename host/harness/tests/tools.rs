@@ -745,6 +745,12 @@ mod glob {
         let ctx = tree().await;
         let out = ok(call(&GlobTool, &ctx, json!({"pattern": "odd dir/it's $(y).rs"})).await);
         assert_eq!(out, "/work/odd dir/it's $(y).rs\n");
+        ctx.sandbox
+            .write_file("/work/odd dir/a[1*.rs", "")
+            .await
+            .unwrap();
+        let out = ok(call(&GlobTool, &ctx, json!({"pattern": "**/a[1\\*.rs"})).await);
+        assert_eq!(out, "/work/odd dir/a[1*.rs\n");
         let out = ok(call(
             &GlobTool,
             &ctx,
