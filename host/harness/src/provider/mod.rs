@@ -4,11 +4,14 @@
 //! types ([`types`]), the server-sent-events decoder every streaming
 //! provider needs ([`sse`]), Anthropic's Messages format ([`anthropic`])
 //! and OpenAI's Chat Completions format ([`openai_chat`]): request
-//! bodies, responses and stream assembly.
+//! bodies, responses and stream assembly; and [`http`], which calls a
+//! provider with streaming and retries.
 
 pub mod anthropic;
+pub mod http;
 pub mod openai_chat;
 pub mod sse;
 pub mod types;
 
+pub use http::{Format, HttpProvider, ProviderError, ProviderErrorKind, RetryPolicy};
 pub use types::{Delta, Request, Response, StreamError, ToolSpec};
