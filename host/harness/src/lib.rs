@@ -3,6 +3,8 @@
 //!
 //! This crate grows module by module (issue #6). What exists:
 //!
+//! - [`agent_loop`]: the loop that asks the model, runs the tools it
+//!   calls (concurrently) and answers with their results until it is done.
 //! - [`message`]: the conversation (messages, tool calls and results,
 //!   usage), independent of any provider's wire format.
 //! - [`provider`]: the pieces of LLM providers' wire formats (so far the
@@ -12,6 +14,7 @@
 //!
 //! [`Sandbox`]: wasm_agent::Sandbox
 
+pub mod agent_loop;
 pub mod message;
 pub mod provider;
 pub mod tools;

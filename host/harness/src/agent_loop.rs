@@ -1,0 +1,255 @@
+//! The agent loop: ask the model, run the tools it calls, give it the
+//! results, until it answers.
+//!
+//! This is the engine sessions are built on. One call of [`run`] takes a
+//! conversation ending in a user message and extends it in place: every
+//! assistant message, and one user message per turn holding *all* that
+//! turn's tool results (in the order the model asked for them, as the
+//! providers require). The tools of one turn run concurrently. A tool the
+//! model names but does not have gets an error result it can read, not a
+//! failure of the loop.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use tokio::task::JoinSet;
+
+use crate::message::{Content, Message, Role, StopReason, Usage};
+use crate::provider::{Delta, HttpProvider, ProviderError, Request, ToolSpec};
+use crate::tools::{Tool, ToolContext, ToolOutput};
+
+/// How the loop calls the model.
+#[derive(Debug, Clone)]
+pub struct LoopConfig {
+    /// The provider's model id.
+    pub model: String,
+    /// System prompt.
+    pub system: Option<String>,
+    /// Most tokens per answer.
+    pub max_tokens: u32,
+    /// Thinking budget, for models that think.
+    pub thinking_budget: Option<u32>,
+    /// Most model calls before the loop gives up.
+    pub max_turns: u32,
+    /// Stream answers (deltas reach the event callback as they come).
+    pub stream: bool,
+}
+
+impl LoopConfig {
+    /// Defaults for `model`: 8,192 tokens per answer, 50 turns, streaming.
+    pub fn new(model: impl Into<String>) -> LoopConfig {
+        LoopConfig {
+            model: model.into(),
+            system: None,
+            max_tokens: 8192,
+            thinking_budget: None,
+            max_turns: 50,
+            stream: true,
+        }
+    }
+}
+
+/// What happens during a run, for progress displays and event streams.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoopEvent {
+    /// A piece of the answer being streamed.
+    Delta(Delta),
+    /// A tool starts.
+    ToolStart {
+        /// The call's id.
+        id: String,
+        /// The tool.
+        name: String,
+        /// Its arguments.
+        input: serde_json::Value,
+    },
+    /// A tool finished.
+    ToolEnd {
+        /// The call's id.
+        id: String,
+        /// The tool.
+        name: String,
+        /// Its output (what the model sees).
+        output: ToolOutput,
+    },
+    /// A model call finished.
+    TurnEnd {
+        /// Its number, from 1.
+        turn: u32,
+        /// Its token use.
+        usage: Usage,
+    },
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The text of the last assistant message.
+    pub text: String,
+    /// Why the model stopped the last time.
+    pub stop: StopReason,
+    /// Tokens used by every call of the run.
+    pub usage: Usage,
+    /// Model calls made.
+    pub turns: u32,
+}
+
+/// Why a run failed. The conversation keeps everything up to the failure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoopError {
+    /// The provider call failed (after its retries).
+    Provider(ProviderError),
+    /// The model was still calling tools after [`LoopConfig::max_turns`].
+    TooManyTurns(u32),
+    /// The conversation did not end with a user message.
+    NothingToAnswer,
+}
+
+impl fmt::Display for LoopError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoopError::Provider(e) => write!(f, "{e}"),
+            LoopError::TooManyTurns(n) => write!(
+                f,
+                "the model was still calling tools after {n} turns; \
+                 raise max_turns or give it a narrower task"
+            ),
+            LoopError::NothingToAnswer => {
+                write!(f, "the conversation must end with a user message to answer")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoopError {}
+
+/// Runs the loop on `messages`; see the module docs.
+pub async fn run(
+    provider: &HttpProvider,
+    config: &LoopConfig,
+    tools: &[Arc<dyn Tool>],
+    ctx: &ToolContext,
+    messages: &mut Vec<Message>,
+    on_event: &mut (dyn FnMut(LoopEvent) + Send),
+) -> Result<Outcome, LoopError> {
+    if messages.last().is_none_or(|m| m.role != Role::User) {
+        return Err(LoopError::NothingToAnswer);
+    }
+    let specs: Vec<ToolSpec> = tools
+        .iter()
+        .map(|t| ToolSpec {
+            name: t.name().to_owned(),
+            description: t.description().to_owned(),
+            parameters: t.parameters(),
+        })
+        .collect();
+    let by_name: HashMap<&str, &Arc<dyn Tool>> = tools.iter().map(|t| (t.name(), t)).collect();
+    let mut usage = Usage::default();
+    for turn in 1..=config.max_turns {
+        let request = Request {
+            model: &config.model,
+            system: config.system.as_deref(),
+            messages,
+            tools: &specs,
+            max_tokens: config.max_tokens,
+            thinking_budget: config.thinking_budget,
+            stream: config.stream,
+        };
+        let response = provider
+            .complete(&request, &mut |d| on_event(LoopEvent::Delta(d)))
+            .await
+            .map_err(LoopError::Provider)?;
+        usage += response.usage;
+        on_event(LoopEvent::TurnEnd {
+            turn,
+            usage: response.usage,
+        });
+        let calls: Vec<(String, String, serde_json::Value)> = response
+            .message
+            .tool_uses()
+            .map(|(id, name, input)| (id.to_owned(), name.to_owned(), input.clone()))
+            .collect();
+        let text = response.message.text();
+        messages.push(response.message);
+        if calls.is_empty() {
+            return Ok(Outcome {
+                text,
+                stop: response.stop,
+                usage,
+                turns: turn,
+            });
+        }
+        let results = run_tools(&by_name, ctx, calls, on_event).await;
+        messages.push(Message {
+            role: Role::User,
+            content: results,
+        });
+    }
+    Err(LoopError::TooManyTurns(config.max_turns))
+}
+
+/// Runs one turn's tool calls concurrently; results in call order.
+async fn run_tools(
+    tools: &HashMap<&str, &Arc<dyn Tool>>,
+    ctx: &ToolContext,
+    calls: Vec<(String, String, serde_json::Value)>,
+    on_event: &mut (dyn FnMut(LoopEvent) + Send),
+) -> Vec<Content> {
+    let mut outputs: Vec<Option<ToolOutput>> = vec![None; calls.len()];
+    let mut set = JoinSet::new();
+    for (index, (id, name, input)) in calls.iter().enumerate() {
+        on_event(LoopEvent::ToolStart {
+            id: id.clone(),
+            name: name.clone(),
+            input: input.clone(),
+        });
+        match tools.get(name.as_str()) {
+            Some(tool) => {
+                let (tool, ctx, input) = (Arc::clone(tool), ctx.clone(), input.clone());
+                set.spawn(async move { (index, tool.call(&ctx, input).await) });
+            }
+            None => {
+                let known: Vec<&str> = {
+                    let mut names: Vec<&str> = tools.keys().copied().collect();
+                    names.sort_unstable();
+                    names
+                };
+                outputs[index] = Some(ToolOutput::error(format!(
+                    "there is no tool named '{name}'; the tools are: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((index, output)) => outputs[index] = Some(output),
+            Err(panic) => {
+                // A panicking tool is a bug; the model still gets a result
+                // for every call it made.
+                let message = format!("the tool failed unexpectedly: {panic}");
+                if let Some(slot) = outputs.iter_mut().find(|o| o.is_none()) {
+                    *slot = Some(ToolOutput::error(message));
+                }
+            }
+        }
+    }
+    calls
+        .into_iter()
+        .zip(outputs)
+        .map(|((id, name, _), output)| {
+            let output = output.unwrap_or_else(|| ToolOutput::error("the tool did not finish"));
+            on_event(LoopEvent::ToolEnd {
+                id: id.clone(),
+                name,
+                output: output.clone(),
+            });
+            Content::ToolResult {
+                tool_use_id: id,
+                content: output.content,
+                is_error: output.is_error,
+            }
+        })
+        .collect()
+}
