@@ -187,12 +187,25 @@ mod tests {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = std::thread::spawn(move || {
-            let (mut conn, _) = listener.accept().unwrap();
-            let mut request = [0u8; 256];
-            let n = conn.read(&mut request).unwrap();
-            assert!(request[..n].starts_with(b"GET / HTTP/1.1\r\n"));
-            conn.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-                .unwrap();
+            // Other tests of this binary probe ports on 127.0.0.1 and may
+            // connect here first: answer only the request under test, read
+            // to the end of its head (one read may return part of it).
+            loop {
+                let (mut conn, _) = listener.accept().unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 256];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if request.starts_with(b"GET / HTTP/1.1\r\n") {
+                    conn.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                        .unwrap();
+                    return;
+                }
+            }
         });
         assert_eq!(anonymous_list_status(port).unwrap(), 403);
         server.join().unwrap();
