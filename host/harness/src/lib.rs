@@ -9,6 +9,8 @@
 //!   usage), independent of any provider's wire format.
 //! - [`provider`]: the pieces of LLM providers' wire formats (so far the
 //!   server-sent-events decoder of their streams).
+//! - [`schema`]: JSON Schema checks of typed results, every violation
+//!   located by a JSON pointer.
 //! - [`tools`]: the built-in tools (`read`, `write`, `edit`, `bash`,
 //!   `grep`, `glob`) with their exact contracts, over a [`Sandbox`].
 //!
@@ -17,4 +19,5 @@
 pub mod agent_loop;
 pub mod message;
 pub mod provider;
+pub mod schema;
 pub mod tools;
