@@ -8,11 +8,17 @@
 //! providers require). The tools of one turn run concurrently. A tool the
 //! model names but does not have gets an error result it can read, not a
 //! failure of the loop.
+//!
+//! [`run_for_result`] asks for a typed result: the model ends by calling
+//! `finish` with a value the loop checks against a JSON Schema
+//! ([`crate::schema`]), or `give_up`.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use async_trait::async_trait;
+use serde_json::json;
 use tokio::task::JoinSet;
 
 use crate::message::{Content, Message, Role, StopReason, Usage};
@@ -93,6 +99,9 @@ pub struct Outcome {
     pub usage: Usage,
     /// Model calls made.
     pub turns: u32,
+    /// With [`run_for_result`]: the value the model finished with,
+    /// checked against the schema.
+    pub result: Option<serde_json::Value>,
 }
 
 /// Why a run failed. The conversation keeps everything up to the failure.
@@ -104,6 +113,8 @@ pub enum LoopError {
     TooManyTurns(u32),
     /// The conversation did not end with a user message.
     NothingToAnswer,
+    /// Asked for a typed result, the model called `give_up`.
+    GaveUp(String),
 }
 
 impl fmt::Display for LoopError {
@@ -118,6 +129,7 @@ impl fmt::Display for LoopError {
             LoopError::NothingToAnswer => {
                 write!(f, "the conversation must end with a user message to answer")
             }
+            LoopError::GaveUp(reason) => write!(f, "the model gave up: {reason}"),
         }
     }
 }
@@ -131,6 +143,65 @@ pub async fn run(
     tools: &[Arc<dyn Tool>],
     ctx: &ToolContext,
     messages: &mut Vec<Message>,
+    on_event: &mut (dyn FnMut(LoopEvent) + Send),
+) -> Result<Outcome, LoopError> {
+    run_inner(provider, config, tools, ctx, messages, None, on_event).await
+}
+
+/// Runs the loop until the model returns a value matching `schema`
+/// through the `finish` tool (added to `tools`, with `give_up`). A value
+/// that does not match goes back to the model as a tool error listing
+/// every violation, so it can correct itself; an answer without `finish`
+/// is answered with a reminder. Both count against
+/// [`LoopConfig::max_turns`]. `give_up` ends the run with
+/// [`LoopError::GaveUp`].
+pub async fn run_for_result(
+    provider: &HttpProvider,
+    config: &LoopConfig,
+    tools: &[Arc<dyn Tool>],
+    ctx: &ToolContext,
+    messages: &mut Vec<Message>,
+    schema: &serde_json::Value,
+    on_event: &mut (dyn FnMut(LoopEvent) + Send),
+) -> Result<Outcome, LoopError> {
+    let ending = Arc::new(Mutex::new(None));
+    let mut all: Vec<Arc<dyn Tool>> = tools.to_vec();
+    all.push(Arc::new(FinishTool {
+        parameters: finish_parameters(schema),
+        schema: schema.clone(),
+        ending: ending.clone(),
+    }));
+    all.push(Arc::new(GiveUpTool {
+        ending: ending.clone(),
+    }));
+    run_inner(
+        provider,
+        config,
+        &all,
+        ctx,
+        messages,
+        Some(&ending),
+        on_event,
+    )
+    .await
+}
+
+/// How a typed run ended, set by `finish` or `give_up`.
+#[derive(Debug, Clone)]
+enum Ending {
+    Finished(serde_json::Value),
+    GaveUp(String),
+}
+
+type EndingSlot = Arc<Mutex<Option<Ending>>>;
+
+async fn run_inner(
+    provider: &HttpProvider,
+    config: &LoopConfig,
+    tools: &[Arc<dyn Tool>],
+    ctx: &ToolContext,
+    messages: &mut Vec<Message>,
+    ending: Option<&EndingSlot>,
     on_event: &mut (dyn FnMut(LoopEvent) + Send),
 ) -> Result<Outcome, LoopError> {
     if messages.last().is_none_or(|m| m.role != Role::User) {
@@ -173,11 +244,19 @@ pub async fn run(
         let text = response.message.text();
         messages.push(response.message);
         if calls.is_empty() {
+            if ending.is_some() {
+                messages.push(Message::user(
+                    "Call the `finish` tool with the result (or `give_up` with the reason \
+                     if it cannot be done); a plain answer is not taken as the result.",
+                ));
+                continue;
+            }
             return Ok(Outcome {
                 text,
                 stop: response.stop,
                 usage,
                 turns: turn,
+                result: None,
             });
         }
         let results = run_tools(&by_name, ctx, calls, on_event).await;
@@ -185,6 +264,20 @@ pub async fn run(
             role: Role::User,
             content: results,
         });
+        let ended = ending.and_then(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()).take());
+        match ended {
+            Some(Ending::Finished(value)) => {
+                return Ok(Outcome {
+                    text,
+                    stop: response.stop,
+                    usage,
+                    turns: turn,
+                    result: Some(value),
+                })
+            }
+            Some(Ending::GaveUp(reason)) => return Err(LoopError::GaveUp(reason)),
+            None => {}
+        }
     }
     Err(LoopError::TooManyTurns(config.max_turns))
 }
@@ -252,4 +345,87 @@ async fn run_tools(
             }
         })
         .collect()
+}
+
+/// The `finish` tool's parameters: the result under `result`, so any
+/// schema (not only objects) can be asked for.
+fn finish_parameters(schema: &serde_json::Value) -> serde_json::Value {
+    json!({
+        "type": "object",
+        "properties": {"result": schema},
+        "required": ["result"],
+    })
+}
+
+/// `finish`: hands in the typed result.
+struct FinishTool {
+    schema: serde_json::Value,
+    parameters: serde_json::Value,
+    ending: EndingSlot,
+}
+
+#[async_trait]
+impl Tool for FinishTool {
+    fn name(&self) -> &str {
+        "finish"
+    }
+
+    fn description(&self) -> &str {
+        "Hand in the final result of the task, as `result`, matching the schema. \
+         Call it once, when the work is done."
+    }
+
+    fn parameters(&self) -> serde_json::Value {
+        self.parameters.clone()
+    }
+
+    async fn call(&self, _ctx: &ToolContext, args: serde_json::Value) -> ToolOutput {
+        let Some(result) = args.get("result") else {
+            return ToolOutput::error("finish: missing required argument 'result'");
+        };
+        let problems = crate::schema::violations(&self.schema, result);
+        if !problems.is_empty() {
+            return ToolOutput::error(format!(
+                "finish: the result does not match the schema; fix these and call finish again:\n{}",
+                problems.join("\n")
+            ));
+        }
+        *self.ending.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Ending::Finished(result.clone()));
+        ToolOutput::ok("Result accepted.")
+    }
+}
+
+/// `give_up`: ends a typed run without a result.
+struct GiveUpTool {
+    ending: EndingSlot,
+}
+
+#[async_trait]
+impl Tool for GiveUpTool {
+    fn name(&self) -> &str {
+        "give_up"
+    }
+
+    fn description(&self) -> &str {
+        "Stop without a result when the task cannot be done; say why in `reason`."
+    }
+
+    fn parameters(&self) -> serde_json::Value {
+        json!({
+            "type": "object",
+            "properties": {"reason": {"type": "string"}},
+            "required": ["reason"],
+        })
+    }
+
+    async fn call(&self, _ctx: &ToolContext, args: serde_json::Value) -> ToolOutput {
+        let reason = args
+            .get("reason")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("no reason given")
+            .to_owned();
+        *self.ending.lock().unwrap_or_else(|e| e.into_inner()) = Some(Ending::GaveUp(reason));
+        ToolOutput::ok("Understood; stopping.")
+    }
 }

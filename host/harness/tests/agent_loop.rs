@@ -224,3 +224,85 @@ async fn runaway_loops_and_provider_failures_end_the_run() {
     .unwrap_err();
     assert_eq!(err, LoopError::NothingToAnswer);
 }
+
+#[tokio::test]
+async fn typed_results_are_checked_and_corrected() {
+    let schema = json!({
+        "type": "object",
+        "required": ["name", "price"],
+        "properties": {"name": {"type": "string"}, "price": {"type": "number"}}
+    });
+    let server = ScriptedLlm::start(vec![
+        Turn::tool_call(
+            "f1",
+            "finish",
+            json!({"result": {"name": "pen", "price": "1.50"}}),
+        ),
+        Turn::text("I think it is a pen for 1.50."),
+        Turn::tool_call(
+            "f2",
+            "finish",
+            json!({"result": {"name": "pen", "price": 1.5}}),
+        ),
+    ]);
+    let ctx = context().await;
+    let mut messages = vec![Message::user("What is the item and its price?")];
+    let outcome = wasm_agent_harness::agent_loop::run_for_result(
+        &provider(&server, Format::Anthropic),
+        &LoopConfig::new("m"),
+        &builtin_tools(),
+        &ctx,
+        &mut messages,
+        &schema,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.result, Some(json!({"name": "pen", "price": 1.5})));
+    assert_eq!(outcome.turns, 3);
+
+    let requests = server.requests();
+    let tools = requests[0].body["tools"].as_array().unwrap();
+    let finish = tools
+        .iter()
+        .find(|t| t["name"] == "finish")
+        .expect("finish offered");
+    assert_eq!(finish["input_schema"]["properties"]["result"], schema);
+    assert!(tools.iter().any(|t| t["name"] == "give_up"));
+    // The bad result came back as an error naming the violation.
+    let rejected = tool_results(&server, 1, Format::Anthropic);
+    assert!(rejected[0].2, "{rejected:?}");
+    assert!(
+        rejected[0].1.contains("/price: must be a number"),
+        "{rejected:?}"
+    );
+    // A plain answer was met with a reminder.
+    let reminder = &requests[2].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["content"];
+    assert!(reminder.to_string().contains("finish"), "{reminder}");
+
+    let server = ScriptedLlm::start(vec![Turn::tool_call(
+        "g1",
+        "give_up",
+        json!({"reason": "the price list is not in the sandbox"}),
+    )]);
+    let mut messages = vec![Message::user("What is the price?")];
+    let err = wasm_agent_harness::agent_loop::run_for_result(
+        &provider(&server, Format::OpenAiChat),
+        &LoopConfig::new("m"),
+        &builtin_tools(),
+        &ctx,
+        &mut messages,
+        &schema,
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err,
+        LoopError::GaveUp("the price list is not in the sandbox".into())
+    );
+}
