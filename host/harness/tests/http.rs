@@ -186,3 +186,21 @@ async fn an_unreachable_provider_is_a_network_error() {
     );
     assert!(!err.to_string().contains("sk-test-secret"), "{err}");
 }
+
+#[tokio::test]
+async fn a_configured_provider_is_reached_by_its_model_string() {
+    use wasm_agent_harness::provider::{ProviderConfig, Providers};
+    let server = ScriptedLlm::start(vec![answer()]);
+    let mut providers = Providers::standard();
+    let mut local = ProviderConfig::openai_compatible(format!("{}/v1", server.base_url()));
+    local.api_key = Some("local-key".into());
+    local.headers.push(("x-team".into(), "agents".into()));
+    providers.configure("local", local);
+    let (provider, model) = providers.resolve("local/tiny-model").unwrap();
+    assert_eq!(model, "tiny-model");
+    let (_, response) = call(&provider, true).await;
+    assert_eq!(response.unwrap().message.tool_uses().count(), 1);
+    let sent = &server.requests()[0];
+    assert_eq!(sent.header("x-team"), Some("agents"));
+    assert_eq!(sent.header("authorization"), Some("Bearer local-key"));
+}

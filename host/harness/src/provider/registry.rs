@@ -1,0 +1,242 @@
+//! Named providers and `provider/model-id` strings.
+//!
+//! A model is named `provider/model-id` (`anthropic/claude-sonnet-4-5`,
+//! `openai/gpt-5`, `openrouter/meta-llama/llama-4`: the provider is what
+//! comes before the first `/`). [`Providers::standard`] knows Anthropic,
+//! OpenAI, OpenRouter and a local Ollama; [`Providers::configure`] changes
+//! one (another base URL, headers, a key) or adds any OpenAI-compatible
+//! server (vLLM, LM Studio, a gateway). Keys are given, or read from the
+//! provider's environment variable when a call is made.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::http::{Format, HttpProvider};
+
+/// How to reach one provider.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// Its wire format.
+    pub format: Format,
+    /// Base URL (`https://api.openai.com/v1`, `http://127.0.0.1:11434/v1`).
+    pub base_url: String,
+    /// The key, if given directly.
+    pub api_key: Option<String>,
+    /// Environment variable holding the key when none is given.
+    pub api_key_env: Option<String>,
+    /// Whether the provider needs a key at all (a local server may not).
+    pub needs_key: bool,
+    /// Headers added to every request.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ProviderConfig {
+    /// An OpenAI-compatible server at `base_url` needing no key.
+    pub fn openai_compatible(base_url: impl Into<String>) -> ProviderConfig {
+        ProviderConfig {
+            format: Format::OpenAiChat,
+            base_url: base_url.into(),
+            api_key: None,
+            api_key_env: None,
+            needs_key: false,
+            headers: Vec::new(),
+        }
+    }
+
+    fn hosted(format: Format, base_url: &str, env: &str) -> ProviderConfig {
+        ProviderConfig {
+            format,
+            base_url: base_url.to_owned(),
+            api_key: None,
+            api_key_env: Some(env.to_owned()),
+            needs_key: true,
+            headers: Vec::new(),
+        }
+    }
+}
+
+// Hand-written so a key never reaches a log line.
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderConfig")
+            .field("format", &self.format)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "** redacted **"))
+            .field("api_key_env", &self.api_key_env)
+            .field("needs_key", &self.needs_key)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// A model string that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelError(String);
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// The providers a harness can call, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Providers {
+    by_name: BTreeMap<String, ProviderConfig>,
+}
+
+impl Providers {
+    /// No providers at all.
+    pub fn empty() -> Providers {
+        Providers::default()
+    }
+
+    /// `anthropic` (`ANTHROPIC_API_KEY`), `openai` (`OPENAI_API_KEY`),
+    /// `openrouter` (`OPENROUTER_API_KEY`) and `ollama` (local, no key).
+    pub fn standard() -> Providers {
+        let mut providers = Providers::empty();
+        providers.configure(
+            "anthropic",
+            ProviderConfig::hosted(
+                Format::Anthropic,
+                "https://api.anthropic.com",
+                "ANTHROPIC_API_KEY",
+            ),
+        );
+        providers.configure(
+            "openai",
+            ProviderConfig::hosted(
+                Format::OpenAiChat,
+                "https://api.openai.com/v1",
+                "OPENAI_API_KEY",
+            ),
+        );
+        providers.configure(
+            "openrouter",
+            ProviderConfig::hosted(
+                Format::OpenAiChat,
+                "https://openrouter.ai/api/v1",
+                "OPENROUTER_API_KEY",
+            ),
+        );
+        providers.configure(
+            "ollama",
+            ProviderConfig::openai_compatible("http://127.0.0.1:11434/v1"),
+        );
+        providers
+    }
+
+    /// Adds a provider, or replaces the one of that name.
+    pub fn configure(&mut self, name: impl Into<String>, config: ProviderConfig) -> &mut Self {
+        self.by_name.insert(name.into(), config);
+        self
+    }
+
+    /// The provider named `name`, to change it in place.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut ProviderConfig> {
+        self.by_name.get_mut(name)
+    }
+
+    /// The provider and model id `model` (`provider/model-id`) names,
+    /// ready to call.
+    pub fn resolve(&self, model: &str) -> Result<(HttpProvider, String), ModelError> {
+        let (name, id) = model
+            .split_once('/')
+            .filter(|(n, id)| !n.is_empty() && !id.is_empty())
+            .ok_or_else(|| {
+                ModelError(format!(
+                    "model '{model}' must be written provider/model-id \
+                     (for example anthropic/claude-sonnet-4-5)"
+                ))
+            })?;
+        let config = self.by_name.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+            ModelError(format!(
+                "unknown provider '{name}' in model '{model}'; known providers: {}. \
+                 Add it with configure_provider.",
+                known.join(", ")
+            ))
+        })?;
+        let key = match (&config.api_key, &config.api_key_env) {
+            (Some(key), _) => Some(key.clone()),
+            (None, Some(var)) => std::env::var(var).ok().filter(|k| !k.is_empty()),
+            (None, None) => None,
+        };
+        if key.is_none() && config.needs_key {
+            let hint = match &config.api_key_env {
+                Some(var) => format!("set {var} or give the key with configure_provider"),
+                None => "give the key with configure_provider".to_owned(),
+            };
+            return Err(ModelError(format!(
+                "provider '{name}' needs an API key: {hint}"
+            )));
+        }
+        let mut provider = HttpProvider::new(config.format, config.base_url.clone());
+        if let Some(key) = key {
+            provider = provider.api_key(key);
+        }
+        for (header, value) in &config.headers {
+            provider = provider.header(header.clone(), value.clone());
+        }
+        Ok((provider, id.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_name_their_provider() {
+        let mut providers = Providers::standard();
+        providers.get_mut("anthropic").unwrap().api_key = Some("sk-direct".into());
+        let (_, id) = providers.resolve("anthropic/claude-x").unwrap();
+        assert_eq!(id, "claude-x");
+        let (_, id) = providers.resolve("ollama/qwen3:8b").unwrap();
+        assert_eq!(id, "qwen3:8b");
+        providers.get_mut("openrouter").unwrap().api_key = Some("k".into());
+        let (_, id) = providers.resolve("openrouter/meta-llama/llama-4").unwrap();
+        assert_eq!(id, "meta-llama/llama-4");
+    }
+
+    #[test]
+    fn bad_models_say_what_to_do() {
+        let mut providers = Providers::standard();
+        let err = providers.resolve("claude-x").unwrap_err().to_string();
+        assert!(err.contains("provider/model-id"), "{err}");
+        let err = providers.resolve("acme/model").unwrap_err().to_string();
+        assert!(
+            err.contains("unknown provider 'acme'") && err.contains("anthropic"),
+            "{err}"
+        );
+        providers.configure(
+            "vendor",
+            ProviderConfig {
+                api_key_env: Some("WASM_AGENT_TEST_UNSET_KEY_VAR".into()),
+                needs_key: true,
+                ..ProviderConfig::openai_compatible("http://127.0.0.1:9/v1")
+            },
+        );
+        let err = providers.resolve("vendor/m").unwrap_err().to_string();
+        assert!(err.contains("WASM_AGENT_TEST_UNSET_KEY_VAR"), "{err}");
+    }
+
+    #[test]
+    fn keys_never_print() {
+        let mut config = ProviderConfig::openai_compatible("http://x/v1");
+        config.api_key = Some("sk-very-secret".into());
+        config
+            .headers
+            .push(("x-token".into(), "hidden-value".into()));
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("sk-very-secret") && !shown.contains("hidden-value"),
+            "{shown}"
+        );
+    }
+}
