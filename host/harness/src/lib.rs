@@ -11,6 +11,8 @@
 //!   server-sent-events decoder of their streams).
 //! - [`schema`]: JSON Schema checks of typed results, every violation
 //!   located by a JSON pointer.
+//! - [`store`]: where sessions are kept (memory, a host directory, a
+//!   bucket), one JSON document each.
 //! - [`tools`]: the built-in tools (`read`, `write`, `edit`, `bash`,
 //!   `grep`, `glob`) with their exact contracts, over a [`Sandbox`].
 //!
@@ -20,4 +22,5 @@ pub mod agent_loop;
 pub mod message;
 pub mod provider;
 pub mod schema;
+pub mod store;
 pub mod tools;
