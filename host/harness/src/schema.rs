@@ -40,7 +40,7 @@ fn check(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
             _ => Vec::new(),
         };
         if !names.is_empty() && !names.iter().any(|t| has_type(value, t)) {
-            let phrases: Vec<String> = names.iter().map(|t| with_article(t)).collect();
+            let phrases: Vec<String> = names.iter().map(|t| article(t)).collect();
             fail(format!(
                 "must be {}, got {}",
                 phrases.join(" or "),
@@ -174,8 +174,8 @@ fn has_type(value: &Value, name: &str) -> bool {
     }
 }
 
-/// `a number`, `an integer`, `null`.
-fn with_article(name: &str) -> String {
+/// A type name with its article: `a number`, `an integer`, `null`.
+pub(crate) fn article(name: &str) -> String {
     match name {
         "null" => "null".to_owned(),
         "integer" | "object" | "array" => format!("an {name}"),
@@ -183,21 +183,31 @@ fn with_article(name: &str) -> String {
     }
 }
 
-/// `a string ("12")`, `an object`…
-fn describe(value: &Value) -> String {
-    let kind = match value {
+/// What kind of value `value` is: `a string`, `an integer`, `null`…
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    };
+    }
+}
+
+/// The type and, for short scalars, the value: `a string ("10")`.
+pub(crate) fn describe(value: &Value) -> String {
     match value {
-        Value::Bool(_) | Value::Number(_) | Value::String(_) if value.to_string().len() <= 40 => {
-            format!("{kind} ({value})")
+        Value::Array(_) | Value::Object(_) | Value::Null => type_name(value).to_string(),
+        _ => {
+            let text = value.to_string();
+            if text.len() <= 40 {
+                format!("{} ({text})", type_name(value))
+            } else {
+                type_name(value).to_string()
+            }
         }
-        _ => kind.to_owned(),
     }
 }
 

@@ -7,6 +7,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::schema::{article, describe, type_name};
+
 /// Checks `args` against the object schema `schema` of tool `tool`; on
 /// success returns the arguments as a map. The error reads like
 /// `edit: missing required argument 'old_string'`.
@@ -86,40 +88,6 @@ fn check_value(tool: &str, name: &str, spec: &Value, value: &Value) -> Result<()
         ));
     }
     Ok(())
-}
-
-fn article(ty: &str) -> String {
-    match ty {
-        "integer" | "object" | "array" => format!("an {ty}"),
-        _ => format!("a {ty}"),
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a number",
-        Value::Number(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The type and, for short scalars, the value: `a string ("10")`.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Array(_) | Value::Object(_) | Value::Null => type_name(value).to_string(),
-        _ => {
-            let text = value.to_string();
-            if text.len() <= 40 {
-                format!("{} ({text})", type_name(value))
-            } else {
-                type_name(value).to_string()
-            }
-        }
-    }
 }
 
 /// Typed access to validated arguments.
