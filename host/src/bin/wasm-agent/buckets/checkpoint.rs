@@ -17,7 +17,7 @@ use wasm_agent::s3::S3Config;
 use wasm_agent::vfs::{FileType, Vfs};
 use wasm_agent::Result;
 
-use super::{connect, count, failed, invalid, tigris_failed, utc, whole_bucket};
+use super::{connect, count, failed, invalid, print_snapshots, tigris_failed, whole_bucket};
 use crate::progress::Progress;
 use crate::s3_args::{Backend, S3Args};
 
@@ -180,14 +180,7 @@ async fn list(src: &str, store: &StoreArg, s3: &S3Args) -> Result<i32> {
                 .list_checkpoints(&bucket)
                 .await
                 .map_err(tigris_failed)?;
-            for checkpoint in checkpoints {
-                println!(
-                    "{}\t{}\t{}",
-                    checkpoint.version,
-                    utc(checkpoint.created),
-                    checkpoint.name.as_deref().unwrap_or("-")
-                );
-            }
+            print_snapshots(&checkpoints);
         }
         Backend::Portable => {
             let store = store_of(&src, store, s3)?;

@@ -136,6 +136,19 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// Prints Tigris snapshots (and checkpoints, which are snapshots) one per
+/// line: version, creation time, name (`-` when unnamed).
+fn print_snapshots(snapshots: &[wasm_agent::s3::tigris::Snapshot]) {
+    for snapshot in snapshots {
+        println!(
+            "{}\t{}\t{}",
+            snapshot.version,
+            utc(snapshot.created),
+            snapshot.name.as_deref().unwrap_or("-")
+        );
+    }
+}
+
 /// `SystemTime` as UTC `YYYY-MM-DDTHH:MM:SSZ` (the listing's creation
 /// times), or `-` when unknown.
 fn utc(time: Option<std::time::SystemTime>) -> String {

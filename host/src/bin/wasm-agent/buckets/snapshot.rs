@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use wasm_agent::s3::S3Config;
 use wasm_agent::Result;
 
-use super::{connect, count, failed, invalid, tigris_failed, utc, whole_bucket};
+use super::{connect, count, failed, invalid, print_snapshots, tigris_failed, whole_bucket};
 use crate::progress::Progress;
 use crate::s3_args::{Backend, S3Args};
 
@@ -140,13 +140,6 @@ async fn list(src: &str, s3: &S3Args) -> Result<i32> {
         .list_snapshots(&bucket)
         .await
         .map_err(tigris_failed)?;
-    for snapshot in snapshots {
-        println!(
-            "{}\t{}\t{}",
-            snapshot.version,
-            utc(snapshot.created),
-            snapshot.name.as_deref().unwrap_or("-")
-        );
-    }
+    print_snapshots(&snapshots);
     Ok(0)
 }
