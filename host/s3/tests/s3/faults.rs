@@ -127,3 +127,22 @@ async fn a_concurrent_writer_is_detected_not_overwritten() {
     let vfs_err = Vfs::flush(&fs).await.unwrap_err();
     assert_eq!(vfs_err.errno(), Errno::Exist);
 }
+
+#[tokio::test]
+async fn a_write_that_already_landed_is_not_a_conflict() {
+    // What a retry after a lost answer sees: the object already holds the
+    // very bytes the precondition-guarded upload carries.
+    let (fs, config) = new_fs("landed", WritePolicy::WriteBack).await;
+    let client = other_client(&config).await;
+    fs.write_file("/same.txt", b"identical bytes")
+        .await
+        .unwrap();
+    put(&client, &config.bucket, "same.txt", b"identical bytes").await;
+    fs.write_file("/differs.txt", b"ours").await.unwrap();
+    put(&client, &config.bucket, "differs.txt", b"theirs").await;
+    let err = fs.flush().await.unwrap_err();
+    assert_eq!(err.failed.len(), 1, "{err}");
+    assert_eq!(err.failed[0].path(), "/differs.txt");
+    assert_eq!(err.report.written, 1, "same.txt counts as written");
+    assert_eq!(fs.pending_changes(), 1);
+}

@@ -286,3 +286,32 @@ async fn with_tigris_extensions_a_rename_still_moves_the_object() {
         b"moved"
     );
 }
+
+#[tokio::test]
+async fn during_a_scan_the_first_read_of_the_next_directory_reads_ahead() {
+    let (_, config) = new_fs("scan", WritePolicy::WriteThrough).await;
+    let client = other_client(&config).await;
+    for dir in ["a", "b"] {
+        for i in 0..5 {
+            put(&client, &config.bucket, &format!("{dir}/f{i}"), b"x").await;
+        }
+    }
+    let fs = S3Fs::connect(config).await.unwrap();
+    fs.read_dir("/a").await.unwrap();
+    fs.read_dir("/b").await.unwrap();
+    fs.read_file("/a/f0").await.unwrap();
+    fs.read_file("/a/f1").await.unwrap();
+    // One read in /b, while the scan of /a is recent, fetches all of /b.
+    fs.read_file("/b/f0").await.unwrap();
+    for _ in 0..100 {
+        if fs.requests().get >= 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(fs.requests().get, 10);
+    for i in 1..5 {
+        fs.read_file(&format!("/b/f{i}")).await.unwrap();
+    }
+    assert_eq!(fs.requests().get, 10, "nothing fetched twice");
+}
