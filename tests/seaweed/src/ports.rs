@@ -14,7 +14,7 @@
 //!   them over about a second; measured clashes without this were frequent
 //!   with two test runs at once). The kernel drops the lock when the process
 //!   dies, so no stale claim survives.
-//! - **Below the ephemeral range.** Ports come from 10000..32767, under
+//! - **Below the ephemeral range.** Ports come from 10000..30000, under
 //!   Linux's ephemeral range (32768..60999): the kernel never hands them out
 //!   for `bind(0)` or for the local end of an outgoing connection.
 //! - **gRPC port = HTTP port + 10000**, weed's own convention. The admin
@@ -36,8 +36,11 @@ use crate::random;
 const FIRST: u16 = 10_000;
 /// HTTP ports per claimed block.
 const BLOCK: u16 = 50;
-/// Number of blocks: the highest gRPC port is then 32749.
-const BLOCKS: u16 = 255;
+/// Number of blocks. HTTP ports then stay in 10000..20000 and their gRPC
+/// twins in 20000..30000, so no server's gRPC port can be another server's
+/// HTTP port (with more blocks the two ranges overlapped and two claimed
+/// blocks could still share a port).
+const BLOCKS: u16 = 200;
 /// The gRPC port of a component is its HTTP port plus this.
 const GRPC_OFFSET: u16 = 10_000;
 
@@ -185,6 +188,14 @@ mod tests {
                 assert!(seen.insert(port), "port {port} handed out twice");
             }
         }
+    }
+
+    #[test]
+    fn no_http_port_is_the_grpc_port_of_another_block() {
+        let highest_http = FIRST + BLOCKS * BLOCK - 1;
+        let lowest_grpc = Ports::grpc(FIRST);
+        assert!(highest_http < lowest_grpc, "{highest_http} >= {lowest_grpc}");
+        assert!(Ports::grpc(highest_http) < 32_768);
     }
 
     #[test]
