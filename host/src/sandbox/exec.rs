@@ -2,8 +2,10 @@
 
 use super::Sandbox;
 use crate::error::Result;
+use crate::host_command::HostCommand;
 use crate::io::Output;
 use crate::shell_runner::SandboxRunner;
+use std::collections::HashMap;
 use std::sync::Arc;
 use wasm_agent_shell::{ExecOptions, ExecResult, Shell, ShellBuilder};
 
@@ -34,14 +36,53 @@ impl Sandbox {
     /// [`exec`](Self::exec) with per-call working directory, environment,
     /// stdin, timeout and arguments.
     pub async fn exec_with(&self, script: &str, options: ExecOptions) -> Result<ExecResult> {
+        self.exec_granting(script, options, &HashMap::new()).await
+    }
+
+    /// [`exec_with`](Self::exec_with), with `granted` host commands
+    /// offered to this call only, on top of (and in place of same-named)
+    /// commands the sandbox was built with.
+    ///
+    /// This is how an agent harness grants a privileged command (`gh`, a
+    /// deploy script holding a token) to one prompt and not the next: the
+    /// closure, and the secrets it holds, never leave the host.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> wasm_agent::Result<()> {
+    /// use std::collections::HashMap;
+    /// use wasm_agent::{HostCommand, Sandbox};
+    /// let runtime = wasm_agent::Runtime::new()?;
+    /// let sandbox = Sandbox::new(&runtime);
+    /// let granted = HashMap::from([(
+    ///     "deploy".to_string(),
+    ///     HostCommand::new(|call| async move {
+    ///         let _ = call.write_stdout("deployed\n").await;
+    ///         0
+    ///     }),
+    /// )]);
+    /// let out = sandbox.exec_granting("deploy", Default::default(), &granted).await?;
+    /// assert_eq!(out.stdout_lossy(), "deployed\n");
+    /// # Ok(()) }
+    /// ```
+    pub async fn exec_granting(
+        &self,
+        script: &str,
+        options: ExecOptions,
+        granted: &HashMap<String, HostCommand>,
+    ) -> Result<ExecResult> {
         let options = self.check_options(options).await?;
+        let runner = self.runner_granting(granted);
         let mut result = match &self.kept_shell {
             Some(shell) => {
                 let mut shell = shell.lock().await;
-                shell.rebind(self.fs(), self.runner());
+                shell.rebind(self.fs(), runner);
                 shell.exec_with(script, options).await
             }
-            None => self.fresh_shell().exec_with(script, options).await,
+            None => {
+                let mut shell = self.fresh_shell();
+                shell.rebind(self.fs(), runner);
+                shell.exec_with(script, options).await
+            }
         };
         // A write-through backend (a bucket) saves the script's changes
         // now. If it cannot, the script has not really succeeded: say so
@@ -96,10 +137,23 @@ impl Sandbox {
 
     /// The command runner over the current filesystem.
     fn runner(&self) -> Arc<SandboxRunner> {
+        self.runner_granting(&HashMap::new())
+    }
+
+    /// The command runner, with `granted` host commands on top of the
+    /// sandbox's own.
+    fn runner_granting(&self, granted: &HashMap<String, HostCommand>) -> Arc<SandboxRunner> {
+        let host_commands = if granted.is_empty() {
+            self.host_commands.clone()
+        } else {
+            let mut all = (*self.host_commands).clone();
+            all.extend(granted.iter().map(|(n, c)| (n.clone(), c.clone())));
+            Arc::new(all)
+        };
         Arc::new(SandboxRunner {
             runtime: self.runtime.clone(),
             fs: self.fs(),
-            host_commands: self.host_commands.clone(),
+            host_commands,
             limits: self.limits.clone(),
         })
     }

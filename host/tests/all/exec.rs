@@ -88,6 +88,47 @@ async fn host_commands_run_in_the_host() {
 }
 
 #[tokio::test]
+async fn granted_host_commands_exist_for_that_call_only() {
+    use std::collections::HashMap;
+    use wasm_agent::HostCommand;
+    let sb = Sandbox::builder(tools_runtime())
+        .host_command("who", |call| async move {
+            let _ = call.write_stdout("built-in\n").await;
+            0
+        })
+        .build();
+    let granted = HashMap::from([
+        (
+            "deploy".to_string(),
+            HostCommand::new(|call| async move {
+                let _ = call
+                    .write_stdout(format!("deploy {}\n", call.argv[1..].join(" ")))
+                    .await;
+                0
+            }),
+        ),
+        (
+            "who".to_string(),
+            HostCommand::new(|call| async move {
+                let _ = call.write_stdout("granted\n").await;
+                0
+            }),
+        ),
+    ]);
+    let out = sb
+        .exec_granting("deploy prod | cat; who", ExecOptions::default(), &granted)
+        .await
+        .unwrap();
+    assert_eq!(out.stdout_lossy(), "deploy prod\ngranted\n", "{out:?}");
+    let out = sb.exec("deploy prod; who").await.unwrap();
+    assert_eq!(out.stdout_lossy(), "built-in\n");
+    assert!(
+        out.stderr_lossy().contains("deploy: command not found"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
 async fn unknown_commands_and_syntax_errors_are_reported_like_bash() {
     let sb = sandbox();
     let out = sb.exec("echo a\nnosuch-cmd --x").await.unwrap();
