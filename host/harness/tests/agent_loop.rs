@@ -25,7 +25,7 @@ fn runtime() -> &'static Runtime {
 fn provider(server: &ScriptedLlm, format: Format) -> HttpProvider {
     let base = match format {
         Format::Anthropic => server.base_url(),
-        Format::OpenAiChat => format!("{}/v1", server.base_url()),
+        Format::OpenAiChat | Format::OpenAiResponses => format!("{}/v1", server.base_url()),
     };
     HttpProvider::new(format, base)
         .api_key("k")
@@ -46,7 +46,7 @@ async fn context() -> ToolContext {
 /// whatever the wire format.
 fn tool_results(server: &ScriptedLlm, n: usize, format: Format) -> Vec<(String, String, bool)> {
     let body = &server.requests()[n].body;
-    let messages = body["messages"].as_array().unwrap();
+    let messages = body["messages"].as_array().map_or(&[][..], Vec::as_slice);
     match format {
         Format::Anthropic => messages.last().unwrap()["content"]
             .as_array()
@@ -75,6 +75,21 @@ fn tool_results(server: &ScriptedLlm, n: usize, format: Format) -> Vec<(String, 
                     content,
                     is_error,
                 )
+            })
+            .collect(),
+        Format::OpenAiResponses => body["input"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .take_while(|i| i["type"] == "function_call_output")
+            .collect::<Vec<&Value>>()
+            .into_iter()
+            .rev()
+            .map(|i| {
+                let content = i["output"].as_str().unwrap().to_owned();
+                let is_error = content.starts_with("Error: ");
+                (i["call_id"].as_str().unwrap().to_owned(), content, is_error)
             })
             .collect(),
     }

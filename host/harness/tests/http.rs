@@ -12,7 +12,7 @@ use wasm_agent_scripted_llm::{Failure, Fault, Part, ScriptedLlm, Turn};
 fn provider(server: &ScriptedLlm, format: Format) -> HttpProvider {
     let base = match format {
         Format::Anthropic => server.base_url(),
-        Format::OpenAiChat => format!("{}/v1", server.base_url()),
+        Format::OpenAiChat | Format::OpenAiResponses => format!("{}/v1", server.base_url()),
     };
     HttpProvider::new(format, base)
         .api_key("sk-test-secret")
@@ -94,7 +94,7 @@ async fn both_formats_stream_an_answer_with_their_headers() {
                     assert_eq!(sent.header("x-api-key"), Some("sk-test-secret"));
                     assert!(sent.header("anthropic-version").is_some());
                 }
-                Format::OpenAiChat => {
+                Format::OpenAiChat | Format::OpenAiResponses => {
                     assert_eq!(sent.header("authorization"), Some("Bearer sk-test-secret"));
                 }
             }

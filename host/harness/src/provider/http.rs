@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::sse::Decoder;
 use super::types::{Delta, Request, Response, StreamError};
-use super::{anthropic, openai_chat};
+use super::{anthropic, openai_chat, openai_responses};
 
 /// A provider's wire format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,10 @@ pub enum Format {
     /// OpenAI Chat Completions (`POST {base}/chat/completions`; the base
     /// usually ends in `/v1`).
     OpenAiChat,
+    /// OpenAI Responses (`POST {base}/responses`; the base usually ends
+    /// in `/v1`). Only OpenAI's own models and a few compatible servers
+    /// speak it; it is the one that returns reasoning summaries.
+    OpenAiResponses,
 }
 
 /// How failed calls are retried.
@@ -164,6 +168,7 @@ impl HttpProvider {
         let body = match self.format {
             Format::Anthropic => anthropic::request_body(request),
             Format::OpenAiChat => openai_chat::request_body(request),
+            Format::OpenAiResponses => openai_responses::request_body(request),
         };
         let mut attempt = 0;
         loop {
@@ -210,6 +215,7 @@ impl HttpProvider {
         let url = match self.format {
             Format::Anthropic => format!("{}/v1/messages", self.base_url),
             Format::OpenAiChat => format!("{}/chat/completions", self.base_url),
+            Format::OpenAiResponses => format!("{}/responses", self.base_url),
         };
         let mut request = self
             .client
@@ -223,8 +229,10 @@ impl HttpProvider {
                     request = request.header("x-api-key", key);
                 }
             }
-            (Format::OpenAiChat, Some(key)) => request = request.bearer_auth(key),
-            (Format::OpenAiChat, None) => {}
+            (Format::OpenAiChat | Format::OpenAiResponses, Some(key)) => {
+                request = request.bearer_auth(key)
+            }
+            (Format::OpenAiChat | Format::OpenAiResponses, None) => {}
         }
         for (name, value) in &self.headers {
             request = request.header(name, value);
@@ -261,6 +269,7 @@ impl HttpProvider {
             let parsed = match self.format {
                 Format::Anthropic => anthropic::parse_response(&json),
                 Format::OpenAiChat => openai_chat::parse_response(&json),
+                Format::OpenAiResponses => openai_responses::parse_response(&json),
             };
             return parsed.map_err(|e| (stream_error(e), None));
         }
@@ -294,6 +303,7 @@ impl HttpProvider {
             .and_then(|json| match self.format {
                 Format::Anthropic => anthropic::provider_error(&json),
                 Format::OpenAiChat => openai_chat::provider_error(&json),
+                Format::OpenAiResponses => openai_responses::provider_error(&json),
             });
         let overflow = parsed
             .as_ref()
@@ -318,10 +328,11 @@ impl HttpProvider {
     }
 }
 
-/// Either format's stream assembler.
+/// Any format's stream assembler.
 enum Assembler {
     Anthropic(anthropic::StreamAssembler),
     OpenAiChat(openai_chat::StreamAssembler),
+    OpenAiResponses(openai_responses::StreamAssembler),
 }
 
 impl Assembler {
@@ -329,6 +340,9 @@ impl Assembler {
         match format {
             Format::Anthropic => Assembler::Anthropic(anthropic::StreamAssembler::new()),
             Format::OpenAiChat => Assembler::OpenAiChat(openai_chat::StreamAssembler::new()),
+            Format::OpenAiResponses => {
+                Assembler::OpenAiResponses(openai_responses::StreamAssembler::new())
+            }
         }
     }
 
@@ -336,6 +350,7 @@ impl Assembler {
         match self {
             Assembler::Anthropic(a) => a.push(event),
             Assembler::OpenAiChat(a) => a.push(event),
+            Assembler::OpenAiResponses(a) => a.push(event),
         }
     }
 
@@ -343,6 +358,7 @@ impl Assembler {
         match self {
             Assembler::Anthropic(a) => a.finish(),
             Assembler::OpenAiChat(a) => a.finish(),
+            Assembler::OpenAiResponses(a) => a.finish(),
         }
     }
 }

@@ -7,14 +7,23 @@
 //! one (another base URL, headers, a key) or adds any OpenAI-compatible
 //! server (vLLM, LM Studio, a gateway). Keys are given, or read from the
 //! provider's environment variable when a call is made.
+//!
+//! The wire format is the provider's [`ProviderConfig::format`]: `openai`
+//! speaks Chat Completions unless set to [`Format::OpenAiResponses`]
+//! (which returns reasoning summaries). Each provider also carries the
+//! [`PriceTable`] of its models, so [`Providers::cost`] prices a call's
+//! usage; `anthropic` and `openai` start with the list prices, others
+//! with none (their calls have no cost until prices are set).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use super::http::{Format, HttpProvider};
+use super::pricing::{Cost, Price, PriceTable};
+use crate::message::Usage;
 
-/// How to reach one provider.
-#[derive(Clone, PartialEq, Eq)]
+/// How to reach one provider, and what its models cost.
+#[derive(Clone, PartialEq)]
 pub struct ProviderConfig {
     /// Its wire format.
     pub format: Format,
@@ -28,6 +37,8 @@ pub struct ProviderConfig {
     pub needs_key: bool,
     /// Headers added to every request.
     pub headers: Vec<(String, String)>,
+    /// Prices of its models, by model id (without the provider name).
+    pub pricing: PriceTable,
 }
 
 impl ProviderConfig {
@@ -40,10 +51,11 @@ impl ProviderConfig {
             api_key_env: None,
             needs_key: false,
             headers: Vec::new(),
+            pricing: PriceTable::empty(),
         }
     }
 
-    fn hosted(format: Format, base_url: &str, env: &str) -> ProviderConfig {
+    fn hosted(format: Format, base_url: &str, env: &str, pricing: PriceTable) -> ProviderConfig {
         ProviderConfig {
             format,
             base_url: base_url.to_owned(),
@@ -51,6 +63,7 @@ impl ProviderConfig {
             api_key_env: Some(env.to_owned()),
             needs_key: true,
             headers: Vec::new(),
+            pricing,
         }
     }
 }
@@ -68,6 +81,7 @@ impl fmt::Debug for ProviderConfig {
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
+            .field("pricing", &self.pricing)
             .finish()
     }
 }
@@ -106,6 +120,7 @@ impl Providers {
                 Format::Anthropic,
                 "https://api.anthropic.com",
                 "ANTHROPIC_API_KEY",
+                PriceTable::anthropic(),
             ),
         );
         providers.configure(
@@ -114,6 +129,7 @@ impl Providers {
                 Format::OpenAiChat,
                 "https://api.openai.com/v1",
                 "OPENAI_API_KEY",
+                PriceTable::openai(),
             ),
         );
         providers.configure(
@@ -122,6 +138,7 @@ impl Providers {
                 Format::OpenAiChat,
                 "https://openrouter.ai/api/v1",
                 "OPENROUTER_API_KEY",
+                PriceTable::empty(),
             ),
         );
         providers.configure(
@@ -142,9 +159,12 @@ impl Providers {
         self.by_name.get_mut(name)
     }
 
-    /// The provider and model id `model` (`provider/model-id`) names,
-    /// ready to call.
-    pub fn resolve(&self, model: &str) -> Result<(HttpProvider, String), ModelError> {
+    /// The configuration of the provider `model` (`provider/model-id`)
+    /// names, its name, and the model id.
+    fn lookup<'m>(
+        &self,
+        model: &'m str,
+    ) -> Result<(&ProviderConfig, &'m str, &'m str), ModelError> {
         let (name, id) = model
             .split_once('/')
             .filter(|(n, id)| !n.is_empty() && !id.is_empty())
@@ -162,6 +182,27 @@ impl Providers {
                 known.join(", ")
             ))
         })?;
+        Ok((config, name, id))
+    }
+
+    /// The list price of `model` (`provider/model-id`), if its provider
+    /// prices it.
+    pub fn price(&self, model: &str) -> Result<Option<Price>, ModelError> {
+        let (config, _, id) = self.lookup(model)?;
+        Ok(config.pricing.price(id))
+    }
+
+    /// What `usage` of `model` (`provider/model-id`) cost, as its
+    /// provider's price table says; `None` for a model it does not price.
+    pub fn cost(&self, model: &str, usage: &Usage) -> Result<Option<Cost>, ModelError> {
+        let (config, _, id) = self.lookup(model)?;
+        Ok(config.pricing.cost(id, usage))
+    }
+
+    /// The provider and model id `model` (`provider/model-id`) names,
+    /// ready to call.
+    pub fn resolve(&self, model: &str) -> Result<(HttpProvider, String), ModelError> {
+        let (config, name, id) = self.lookup(model)?;
         let key = match (&config.api_key, &config.api_key_env) {
             (Some(key), _) => Some(key.clone()),
             (None, Some(var)) => std::env::var(var).ok().filter(|k| !k.is_empty()),
@@ -224,6 +265,46 @@ mod tests {
         );
         let err = providers.resolve("vendor/m").unwrap_err().to_string();
         assert!(err.contains("WASM_AGENT_TEST_UNSET_KEY_VAR"), "{err}");
+    }
+
+    #[test]
+    fn calls_are_priced_by_their_provider() {
+        let mut providers = Providers::standard();
+        let usage = Usage {
+            input_tokens: 1_000_000,
+            output_tokens: 1_000_000,
+            ..Usage::default()
+        };
+        let haiku = providers
+            .cost("anthropic/claude-haiku-4-5-20251001", &usage)
+            .unwrap()
+            .unwrap();
+        assert_eq!(haiku.total(), 6.0);
+        // Each provider prices its own models only: OpenRouter's ids and
+        // prices are its own.
+        assert_eq!(
+            providers.cost("openai/claude-haiku-4-5", &usage).unwrap(),
+            None
+        );
+        assert_eq!(
+            providers
+                .cost("openrouter/anthropic/claude-haiku-4.5", &usage)
+                .unwrap(),
+            None
+        );
+        let free = Price {
+            input: 0.0,
+            output: 0.0,
+            cache_read: 0.0,
+            cache_write: 0.0,
+        };
+        providers
+            .get_mut("ollama")
+            .unwrap()
+            .pricing
+            .set("qwen3:8b", free);
+        assert_eq!(providers.price("ollama/qwen3:8b").unwrap(), Some(free));
+        assert!(providers.cost("acme/x", &usage).is_err());
     }
 
     #[test]
