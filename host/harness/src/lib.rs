@@ -5,6 +5,8 @@
 //!
 //! - [`agent_loop`]: the loop that asks the model, runs the tools it
 //!   calls (concurrently) and answers with their results until it is done.
+//! - [`context`]: what the agent knows up front: `AGENTS.md` files, skills
+//!   and roles, composed into the system prompt.
 //! - [`message`]: the conversation (messages, tool calls and results,
 //!   usage), independent of any provider's wire format.
 //! - [`provider`]: the pieces of LLM providers' wire formats (so far the
@@ -13,14 +15,17 @@
 //!   located by a JSON pointer.
 //! - [`store`]: where sessions are kept (memory, a host directory, a
 //!   bucket), one JSON document each.
+//! - [`thinking`]: thinking levels and what they mean to each provider.
 //! - [`tools`]: the built-in tools (`read`, `write`, `edit`, `bash`,
 //!   `grep`, `glob`) with their exact contracts, over a [`Sandbox`].
 //!
 //! [`Sandbox`]: wasm_agent::Sandbox
 
 pub mod agent_loop;
+pub mod context;
 pub mod message;
 pub mod provider;
 pub mod schema;
 pub mod store;
+pub mod thinking;
 pub mod tools;
