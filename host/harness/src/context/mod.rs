@@ -37,9 +37,9 @@ use std::fmt;
 
 use wasm_agent::vfs::{path, Errno, Vfs};
 
-use instructions::Instructions;
-use roles::Role;
-use skills::{Problem, Skill};
+pub use instructions::Instructions;
+pub use roles::{resolve, ModelChoice, Role, Roles};
+pub use skills::{skills_prompt, Problem, Skill};
 
 /// A context file that could not be used: which file, which line if known,
 /// what is wrong and what to do.

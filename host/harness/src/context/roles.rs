@@ -103,7 +103,7 @@ impl Role {
             }
         };
         let mut role = Role::new(name, document.body.trim());
-        let mut thinking_key: Option<&str> = None;
+        let mut thinking_key: Option<String> = None;
         for (key, value) in document.data {
             let string = |value: Value| match value {
                 Value::String(s) => Ok(s.trim().to_owned()),
@@ -130,13 +130,13 @@ impl Role {
                     role.model = Some(model);
                 }
                 key if THINKING_KEYS.contains(&key) => {
-                    if let Some(first) = thinking_key {
+                    if let Some(first) = &thinking_key {
                         return Err(fail(
                             key,
                             format!("both '{first}' and '{key}' are given; keep one"),
                         ));
                     }
-                    thinking_key = Some(THINKING_KEYS.iter().find(|k| **k == key).unwrap_or(&""));
+                    thinking_key = Some(key.to_owned());
                     let level = string(value)?
                         .parse::<ThinkingLevel>()
                         .map_err(|e| fail(key, e.to_string()))?;
