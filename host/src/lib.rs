@@ -39,7 +39,7 @@ pub mod wasi;
 pub use error::{Error, ErrorKind, Result};
 pub use host_command::{HostCall, HostCommand};
 pub use runtime::{Command, Limits, Runtime, RuntimeBuilder};
-pub use sandbox::{CommandOutput, FileStat, RmOptions, Sandbox, SandboxBuilder, Snapshot};
+pub use sandbox::{CommandOutput, FileStat, Files, RmOptions, Sandbox, SandboxBuilder, Snapshot};
 pub use wasm_agent_s3 as s3;
 pub use wasm_agent_shell as shell;
 pub use wasm_agent_shell::io;

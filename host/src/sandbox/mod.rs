@@ -7,6 +7,9 @@
 //! in-memory filesystem.
 
 mod exec;
+mod files;
+
+pub use files::Files;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::host_command::{HostCall, HostCommand};
@@ -15,8 +18,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
-use wasm_agent_vfs::path::{join_normalized, split_parent};
-use wasm_agent_vfs::{DevFs, Errno, MemFs, MountFs, Vfs};
+use wasm_agent_vfs::path::join_normalized;
+use wasm_agent_vfs::{DevFs, MemFs, MountFs, Vfs};
 
 /// What [`Sandbox::stat`] tells about a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,44 +143,26 @@ impl Sandbox {
         Ok(join_normalized(&self.cwd, path)?)
     }
 
-    /// Reads a file as UTF-8 text; invalid UTF-8 is an error (use
-    /// [`read_file_bytes`](Self::read_file_bytes) for binary data).
+    /// The sandbox's file operations, relative paths starting at its
+    /// working directory.
+    pub fn files(&self) -> Files {
+        Files::new(self.fs(), self.cwd.clone())
+    }
+
+    /// Reads a file as UTF-8 text; see [`Files::read_file`].
     pub async fn read_file(&self, path: &str) -> Result<String> {
-        let bytes = self.read_file_bytes(path).await?;
-        String::from_utf8(bytes).map_err(|err| {
-            Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "{path}: not valid UTF-8 (at byte {}); read it with read_file_bytes",
-                    err.utf8_error().valid_up_to()
-                ),
-            )
-        })
+        self.files().read_file(path).await
     }
 
     /// Reads a file's bytes.
     pub async fn read_file_bytes(&self, path: &str) -> Result<Vec<u8>> {
-        let path = self.resolve(path)?;
-        Ok(self.fs().read_file(&path).await?)
+        self.files().read_file_bytes(path).await
     }
 
     /// Writes a file, creating it and any missing parent directories, and
     /// replacing its contents if it exists.
     pub async fn write_file(&self, path: &str, contents: impl AsRef<[u8]>) -> Result<()> {
-        let path = self.resolve(path)?;
-        let fs = self.fs();
-        // The parent usually exists: try first, create it only on ENOENT
-        // (filling a sandbox with many files then costs one walk per file).
-        match fs.write_file(&path, contents.as_ref()).await {
-            Err(err) if err.errno() == wasm_agent_vfs::Errno::NoEnt => {
-                if let Some((parent, _)) = split_parent(&path) {
-                    fs.create_dir_all(parent).await?;
-                }
-                fs.write_file(&path, contents.as_ref()).await?;
-            }
-            other => other?,
-        }
-        Ok(fs.settle().await?)
+        self.files().write_file(path, contents).await
     }
 
     /// Saves every change a backend holds in a local cache (a bucket
@@ -191,71 +176,34 @@ impl Sandbox {
     /// Metadata of `path` (not following a final symlink, so `is_symlink`
     /// can be true).
     pub async fn stat(&self, path: &str) -> Result<FileStat> {
-        let path = self.resolve(path)?;
-        let meta = self.fs().symlink_metadata(&path).await?;
-        Ok(FileStat {
-            is_file: meta.is_file(),
-            is_dir: meta.is_dir(),
-            is_symlink: meta.is_symlink(),
-            size: meta.len,
-            mtime: meta.mtime,
-        })
+        self.files().stat(path).await
     }
 
     /// The names in a directory, sorted.
     pub async fn read_dir(&self, path: &str) -> Result<Vec<String>> {
-        let path = self.resolve(path)?;
-        let entries = self.fs().read_dir(&path).await?;
-        Ok(entries.into_iter().map(|e| e.name).collect())
+        self.files().read_dir(path).await
     }
 
     /// True if `path` exists (following symlinks). Never errors.
     pub async fn exists(&self, path: &str) -> bool {
-        match self.resolve(path) {
-            Ok(path) => self.fs().exists(&path).await,
-            Err(_) => false,
-        }
+        self.files().exists(path).await
     }
 
     /// Creates a directory; with `recursive`, also its parents, and an
     /// existing directory is not an error (`mkdir -p`).
     pub async fn mkdir(&self, path: &str, recursive: bool) -> Result<()> {
-        let path = self.resolve(path)?;
-        let fs = self.fs();
-        if recursive {
-            fs.create_dir_all(&path).await?;
-        } else {
-            fs.create_dir(&path).await?;
-        }
-        Ok(fs.settle().await?)
+        self.files().mkdir(path, recursive).await
     }
 
     /// Removes a file, or with `recursive` a directory tree; with `force`,
     /// a missing path is not an error (`rm -rf`).
     pub async fn rm(&self, path: &str, options: RmOptions) -> Result<()> {
-        let path = self.resolve(path)?;
-        let fs = self.fs();
-        let result = match fs.symlink_metadata(&path).await {
-            Ok(meta) if meta.is_dir() && options.recursive => fs.remove_all(&path).await,
-            Ok(meta) if meta.is_dir() => fs.remove_dir(&path).await,
-            Ok(_) => fs.remove_file(&path).await,
-            Err(err) => Err(err),
-        };
-        match result {
-            Err(err) if options.force && err.errno() == Errno::NoEnt => Ok(()),
-            other => {
-                other?;
-                Ok(fs.settle().await?)
-            }
-        }
+        self.files().rm(path, options).await
     }
 
     /// Renames (moves) a file or directory.
     pub async fn rename(&self, from: &str, to: &str) -> Result<()> {
-        let (from, to) = (self.resolve(from)?, self.resolve(to)?);
-        let fs = self.fs();
-        fs.rename(&from, &to).await?;
-        Ok(fs.settle().await?)
+        self.files().rename(from, to).await
     }
 
     /// Runs a tool by argv (`["grep", "-rn", "x", "."]`) in the sandbox's
