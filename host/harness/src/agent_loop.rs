@@ -16,13 +16,16 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use async_trait::async_trait;
 use serde_json::json;
 use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
+use crate::compaction::{self, CompactionConfig, CompactionError};
 use crate::message::{Content, Message, Role, StopReason, Usage};
-use crate::provider::{Delta, HttpProvider, ProviderError, Request, ToolSpec};
+use crate::provider::{Delta, HttpProvider, ProviderError, ProviderErrorKind, Request, ToolSpec};
 use crate::tools::{Tool, ToolContext, ToolOutput};
 
 /// How the loop calls the model.
@@ -40,6 +43,11 @@ pub struct LoopConfig {
     pub max_turns: u32,
     /// Stream answers (deltas reach the event callback as they come).
     pub stream: bool,
+    /// Cancelling it stops the run at once: the model call in flight is
+    /// dropped and the turn's tools are aborted (their results say so).
+    pub cancel: CancellationToken,
+    /// When to summarise the conversation to fit the context window.
+    pub compaction: CompactionConfig,
 }
 
 impl LoopConfig {
@@ -52,6 +60,8 @@ impl LoopConfig {
             thinking_budget: None,
             max_turns: 50,
             stream: true,
+            cancel: CancellationToken::new(),
+            compaction: CompactionConfig::default(),
         }
     }
 }
@@ -59,6 +69,11 @@ impl LoopConfig {
 /// What happens during a run, for progress displays and event streams.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoopEvent {
+    /// A model call starts.
+    TurnStart {
+        /// Its number, from 1.
+        turn: u32,
+    },
     /// A piece of the answer being streamed.
     Delta(Delta),
     /// A tool starts.
@@ -78,6 +93,8 @@ pub enum LoopEvent {
         name: String,
         /// Its output (what the model sees).
         output: ToolOutput,
+        /// How long it ran.
+        duration: std::time::Duration,
     },
     /// A model call finished.
     TurnEnd {
@@ -85,6 +102,15 @@ pub enum LoopEvent {
         turn: u32,
         /// Its token use.
         usage: Usage,
+    },
+    /// The conversation was summarised to fit the context window.
+    Compacted {
+        /// `threshold` or `overflow`.
+        reason: &'static str,
+        /// Messages before.
+        messages_before: usize,
+        /// Messages after.
+        messages_after: usize,
     },
 }
 
@@ -115,6 +141,11 @@ pub enum LoopError {
     NothingToAnswer,
     /// Asked for a typed result, the model called `give_up`.
     GaveUp(String),
+    /// The run was cancelled through [`LoopConfig::cancel`].
+    Cancelled,
+    /// The conversation outgrew the context window and could not be
+    /// compacted.
+    Compaction(CompactionError),
 }
 
 impl fmt::Display for LoopError {
@@ -130,6 +161,8 @@ impl fmt::Display for LoopError {
                 write!(f, "the conversation must end with a user message to answer")
             }
             LoopError::GaveUp(reason) => write!(f, "the model gave up: {reason}"),
+            LoopError::Cancelled => f.write_str("the run was cancelled"),
+            LoopError::Compaction(err) => write!(f, "{err}"),
         }
     }
 }
@@ -217,20 +250,58 @@ async fn run_inner(
         .collect();
     let by_name: HashMap<&str, &Arc<dyn Tool>> = tools.iter().map(|t| (t.name(), t)).collect();
     let mut usage = Usage::default();
+    // The prompt size the last answer reported: the cue for compaction.
+    let mut prompt_tokens = compaction::estimate_tokens(messages);
     for turn in 1..=config.max_turns {
-        let request = Request {
-            model: &config.model,
-            system: config.system.as_deref(),
-            messages,
-            tools: &specs,
-            max_tokens: config.max_tokens,
-            thinking_budget: config.thinking_budget,
-            stream: config.stream,
+        if config
+            .compaction
+            .should_compact(&config.model, prompt_tokens)
+        {
+            match compact(provider, config, messages, "threshold", on_event).await {
+                Ok(used) => usage += used,
+                // Nothing older to summarise: let the provider judge.
+                Err(LoopError::Compaction(CompactionError::NothingToSummarise)) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        on_event(LoopEvent::TurnStart { turn });
+        let mut retried = false;
+        let response = loop {
+            let request = Request {
+                model: &config.model,
+                system: config.system.as_deref(),
+                messages,
+                tools: &specs,
+                max_tokens: config.max_tokens,
+                thinking_budget: config.thinking_budget,
+                stream: config.stream,
+            };
+            let mut on_delta = |d| on_event(LoopEvent::Delta(d));
+            let answer = tokio::select! {
+                biased;
+                () = config.cancel.cancelled() => return Err(LoopError::Cancelled),
+                answer = provider.complete(&request, &mut on_delta) => answer,
+            };
+            match answer {
+                Ok(response) => break response,
+                Err(err)
+                    if err.kind == ProviderErrorKind::ContextOverflow
+                        && config.compaction.enabled
+                        && !retried =>
+                {
+                    retried = true;
+                    match compact(provider, config, messages, "overflow", on_event).await {
+                        Ok(used) => usage += used,
+                        Err(LoopError::Compaction(CompactionError::NothingToSummarise)) => {
+                            return Err(LoopError::Provider(err))
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+                Err(err) => return Err(LoopError::Provider(err)),
+            }
         };
-        let response = provider
-            .complete(&request, &mut |d| on_event(LoopEvent::Delta(d)))
-            .await
-            .map_err(LoopError::Provider)?;
+        prompt_tokens = response.usage.input_tokens + response.usage.output_tokens;
         usage += response.usage;
         on_event(LoopEvent::TurnEnd {
             turn,
@@ -259,11 +330,14 @@ async fn run_inner(
                 result: None,
             });
         }
-        let results = run_tools(&by_name, ctx, calls, on_event).await;
+        let (results, cancelled) = run_tools(&by_name, ctx, calls, &config.cancel, on_event).await;
         messages.push(Message {
             role: Role::User,
             content: results,
         });
+        if cancelled {
+            return Err(LoopError::Cancelled);
+        }
         let ended = ending.and_then(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()).take());
         match ended {
             Some(Ending::Finished(value)) => {
@@ -282,14 +356,40 @@ async fn run_inner(
     Err(LoopError::TooManyTurns(config.max_turns))
 }
 
-/// Runs one turn's tool calls concurrently; results in call order.
+/// Summarises `messages` in place and reports it; the summary call's
+/// tokens are returned.
+async fn compact(
+    provider: &HttpProvider,
+    config: &LoopConfig,
+    messages: &mut Vec<Message>,
+    reason: &'static str,
+    on_event: &mut (dyn FnMut(LoopEvent) + Send),
+) -> Result<Usage, LoopError> {
+    let compacted = tokio::select! {
+        biased;
+        () = config.cancel.cancelled() => return Err(LoopError::Cancelled),
+        done = compaction::compact(provider, &config.model, messages, &config.compaction) => done,
+    }
+    .map_err(LoopError::Compaction)?;
+    on_event(LoopEvent::Compacted {
+        reason,
+        messages_before: compacted.messages_before,
+        messages_after: compacted.messages_after,
+    });
+    Ok(compacted.usage)
+}
+
+/// Runs one turn's tool calls concurrently; results in call order. When
+/// `cancel` fires, the tools still running are aborted, their results say
+/// so, and the second value is true.
 async fn run_tools(
     tools: &HashMap<&str, &Arc<dyn Tool>>,
     ctx: &ToolContext,
     calls: Vec<(String, String, serde_json::Value)>,
+    cancel: &CancellationToken,
     on_event: &mut (dyn FnMut(LoopEvent) + Send),
-) -> Vec<Content> {
-    let mut outputs: Vec<Option<ToolOutput>> = vec![None; calls.len()];
+) -> (Vec<Content>, bool) {
+    let mut outputs: Vec<Option<(ToolOutput, std::time::Duration)>> = vec![None; calls.len()];
     let mut set = JoinSet::new();
     for (index, (id, name, input)) in calls.iter().enumerate() {
         on_event(LoopEvent::ToolStart {
@@ -300,7 +400,11 @@ async fn run_tools(
         match tools.get(name.as_str()) {
             Some(tool) => {
                 let (tool, ctx, input) = (Arc::clone(tool), ctx.clone(), input.clone());
-                set.spawn(async move { (index, tool.call(&ctx, input).await) });
+                set.spawn(async move {
+                    let started = Instant::now();
+                    let output = tool.call(&ctx, input).await;
+                    (index, output, started.elapsed())
+                });
             }
             None => {
                 let known: Vec<&str> = {
@@ -308,35 +412,58 @@ async fn run_tools(
                     names.sort_unstable();
                     names
                 };
-                outputs[index] = Some(ToolOutput::error(format!(
-                    "there is no tool named '{name}'; the tools are: {}",
-                    known.join(", ")
-                )));
+                outputs[index] = Some((
+                    ToolOutput::error(format!(
+                        "there is no tool named '{name}'; the tools are: {}",
+                        known.join(", ")
+                    )),
+                    std::time::Duration::ZERO,
+                ));
             }
         }
     }
-    while let Some(joined) = set.join_next().await {
+    let mut cancelled = false;
+    loop {
+        let joined = tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                // Dropping the set aborts the tools still running.
+                set.abort_all();
+                cancelled = true;
+                break;
+            }
+            joined = set.join_next() => joined,
+        };
         match joined {
-            Ok((index, output)) => outputs[index] = Some(output),
-            Err(panic) => {
+            None => break,
+            Some(Ok((index, output, took))) => outputs[index] = Some((output, took)),
+            Some(Err(panic)) => {
                 // A panicking tool is a bug; the model still gets a result
                 // for every call it made.
                 let message = format!("the tool failed unexpectedly: {panic}");
                 if let Some(slot) = outputs.iter_mut().find(|o| o.is_none()) {
-                    *slot = Some(ToolOutput::error(message));
+                    *slot = Some((ToolOutput::error(message), std::time::Duration::ZERO));
                 }
             }
         }
     }
-    calls
+    let results = calls
         .into_iter()
         .zip(outputs)
         .map(|((id, name, _), output)| {
-            let output = output.unwrap_or_else(|| ToolOutput::error("the tool did not finish"));
+            let (output, duration) = output.unwrap_or_else(|| {
+                let why = if cancelled {
+                    "the operation was cancelled before the tool finished"
+                } else {
+                    "the tool did not finish"
+                };
+                (ToolOutput::error(why), std::time::Duration::ZERO)
+            });
             on_event(LoopEvent::ToolEnd {
                 id: id.clone(),
                 name,
                 output: output.clone(),
+                duration,
             });
             Content::ToolResult {
                 tool_use_id: id,
@@ -344,7 +471,8 @@ async fn run_tools(
                 is_error: output.is_error,
             }
         })
-        .collect()
+        .collect();
+    (results, cancelled)
 }
 
 /// The `finish` tool's parameters: the result under `result`, so any

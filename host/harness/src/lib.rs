@@ -22,9 +22,12 @@
 //! [`Sandbox`]: wasm_agent::Sandbox
 
 pub mod agent_loop;
+pub mod compaction;
 pub mod context;
+pub mod events;
 pub mod message;
 pub mod provider;
+pub mod sandbox_api;
 pub mod schema;
 pub mod store;
 pub mod thinking;

@@ -139,7 +139,7 @@ async fn a_scripted_model_uses_the_tools_and_answers() {
             (450, 30)
         );
         assert_eq!(
-            ctx.sandbox.read_file("/work/notes.txt").await.unwrap(),
+            ctx.files().read_file("/work/notes.txt").await.unwrap(),
             "hello\nworld\n"
         );
         // user, assistant, results, assistant, results, assistant

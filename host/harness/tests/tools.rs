@@ -78,7 +78,7 @@ mod registry {
     #[tokio::test]
     async fn calls_in_one_turn_run_concurrently_on_one_sandbox() {
         let ctx = ctx().await;
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/a.txt", "hello\n")
             .await
             .unwrap();
@@ -132,7 +132,7 @@ mod read {
     #[tokio::test]
     async fn numbers_lines_like_cat_n() {
         let ctx = ctx().await;
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/a.txt", "one\ntwo\n\tthree\n")
             .await
             .unwrap();
@@ -144,7 +144,7 @@ mod read {
     async fn offset_and_limit_pick_a_window_and_say_what_remains() {
         let ctx = ctx().await;
         let text: String = (1..=10).map(|i| format!("line {i}\n")).collect();
-        ctx.sandbox.write_file("/work/a.txt", text).await.unwrap();
+        ctx.files().write_file("/work/a.txt", text).await.unwrap();
         let out = ok(call(
             &ReadTool,
             &ctx,
@@ -168,7 +168,7 @@ mod read {
     async fn default_limit_is_2000_lines() {
         let ctx = ctx().await;
         let text: String = (1..=2500).map(|i| format!("{i}\n")).collect();
-        ctx.sandbox.write_file("/work/big.txt", text).await.unwrap();
+        ctx.files().write_file("/work/big.txt", text).await.unwrap();
         let out = ok(call(&ReadTool, &ctx, json!({"path": "big.txt"})).await);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 2001);
@@ -180,7 +180,7 @@ mod read {
     async fn long_lines_are_cut_with_a_marker() {
         let ctx = ctx().await;
         let line = "x".repeat(2500);
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/long.txt", format!("{line}\nshort\n"))
             .await
             .unwrap();
@@ -199,11 +199,11 @@ mod read {
     #[tokio::test]
     async fn binary_files_are_reported_not_dumped() {
         let ctx = ctx().await;
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/nul.bin", b"ab\0cd")
             .await
             .unwrap();
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/bad.bin", b"\xff\xfe\xfd text")
             .await
             .unwrap();
@@ -218,7 +218,7 @@ mod read {
         let ctx = ctx().await;
         let line = format!("{}\n", "y".repeat(1023));
         let text = line.repeat(10 * 1024 + 1);
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/huge.txt", &text)
             .await
             .unwrap();
@@ -246,7 +246,7 @@ mod read {
         let ctx = ctx().await;
         let line = format!("{}\n", "z".repeat(1023));
         let text = format!("first\n{}", line.repeat(11 * 1024));
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/huge.txt", &text)
             .await
             .unwrap();
@@ -265,7 +265,7 @@ mod read {
         let ctx = ctx().await;
         // Line 2 spans two 64 KB chunks; line 3 has no newline.
         let text = format!("a\n{}\nlast", "é".repeat(40_000));
-        ctx.sandbox.write_file("/work/t.txt", &text).await.unwrap();
+        ctx.files().write_file("/work/t.txt", &text).await.unwrap();
         let out = ok(call(&ReadTool, &ctx, json!({"path": "t.txt"})).await);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3);
@@ -284,7 +284,7 @@ mod read {
     #[tokio::test]
     async fn directories_and_missing_files_are_named() {
         let ctx = ctx().await;
-        ctx.sandbox.mkdir("/work/dir", false).await.unwrap();
+        ctx.files().mkdir("/work/dir", false).await.unwrap();
         let msg = err(call(&ReadTool, &ctx, json!({"path": "dir"})).await);
         assert_eq!(
             msg,
@@ -311,7 +311,7 @@ mod write {
         .await);
         assert_eq!(out, "Wrote 7 bytes to /work/a/b/c.txt (new file)");
         assert_eq!(
-            ctx.sandbox.read_file("/work/a/b/c.txt").await.unwrap(),
+            ctx.files().read_file("/work/a/b/c.txt").await.unwrap(),
             "héllo\n"
         );
         let out = ok(call(
@@ -321,7 +321,7 @@ mod write {
         )
         .await);
         assert_eq!(out, "Wrote 1 byte to /work/a/b/c.txt (replaced)");
-        assert_eq!(ctx.sandbox.read_file("/work/a/b/c.txt").await.unwrap(), "x");
+        assert_eq!(ctx.files().read_file("/work/a/b/c.txt").await.unwrap(), "x");
     }
 
     #[tokio::test]
@@ -342,7 +342,7 @@ mod edit {
 
     async fn with_source() -> ToolContext {
         let ctx = ctx().await;
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/main.rs", SOURCE)
             .await
             .unwrap();
@@ -358,7 +358,7 @@ mod edit {
             out,
             "Replaced 1 occurrence in /work/main.rs.\n     1\tfn main() {\n     2\t    let x = 1;\n     3\t    dbg!(x);\n     4\t    let x = 1;\n     5\t}\n"
         );
-        let text = ctx.sandbox.read_file("/work/main.rs").await.unwrap();
+        let text = ctx.files().read_file("/work/main.rs").await.unwrap();
         assert_eq!(text, SOURCE.replace("println!(\"{x}\");", "dbg!(x);"));
     }
 
@@ -374,7 +374,7 @@ mod edit {
              surrounding text to make it unique, or set replace_all to true"
         );
         assert_eq!(
-            ctx.sandbox.read_file("/work/main.rs").await.unwrap(),
+            ctx.files().read_file("/work/main.rs").await.unwrap(),
             SOURCE
         );
         let args = json!({"path": "main.rs", "old_string": "let x = 1;", "new_string": "let x = 2;", "replace_all": true});
@@ -384,7 +384,7 @@ mod edit {
             "{out}"
         );
         assert_eq!(
-            ctx.sandbox.read_file("/work/main.rs").await.unwrap(),
+            ctx.files().read_file("/work/main.rs").await.unwrap(),
             SOURCE.replace("let x = 1;", "let x = 2;")
         );
     }
@@ -546,7 +546,7 @@ mod grep {
 
     async fn tree() -> ToolContext {
         let ctx = ctx().await;
-        let sb = &ctx.sandbox;
+        let sb = ctx.files();
         sb.write_file("/work/src/a.rs", "fn alpha() {}\n// TODO: one\n")
             .await
             .unwrap();
@@ -623,7 +623,7 @@ mod grep {
     #[tokio::test]
     async fn patterns_are_perl_style() {
         let ctx = tree().await;
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/n.txt", "no digits\nport 8080\n")
             .await
             .unwrap();
@@ -674,9 +674,9 @@ mod grep {
         let args = json!({"pattern": "-rf", "path": "dir with space/it's $(x).txt", "output_mode": "count"});
         let out = ok(call(&GrepTool, &ctx, args).await);
         assert_eq!(out, "dir with space/it's $(x).txt:1\n");
-        assert!(!ctx.sandbox.exists("/work/pwned").await);
-        assert!(!ctx.sandbox.exists("/work/pwned2").await);
-        assert!(ctx.sandbox.exists("/work/src/a.rs").await);
+        assert!(!ctx.files().exists("/work/pwned").await);
+        assert!(!ctx.files().exists("/work/pwned2").await);
+        assert!(ctx.files().exists("/work/src/a.rs").await);
     }
 }
 
@@ -693,7 +693,7 @@ mod glob {
             "/work/src/lib/deep/x.txt",
             "/work/odd dir/it's $(y).rs",
         ] {
-            ctx.sandbox.write_file(path, "").await.unwrap();
+            ctx.files().write_file(path, "").await.unwrap();
         }
         ctx
     }
@@ -745,7 +745,7 @@ mod glob {
         let ctx = tree().await;
         let out = ok(call(&GlobTool, &ctx, json!({"pattern": "odd dir/it's $(y).rs"})).await);
         assert_eq!(out, "/work/odd dir/it's $(y).rs\n");
-        ctx.sandbox
+        ctx.files()
             .write_file("/work/odd dir/a[1*.rs", "")
             .await
             .unwrap();
@@ -758,8 +758,8 @@ mod glob {
         )
         .await);
         assert_eq!(out, "No matches\n");
-        assert!(!ctx.sandbox.exists("/work/pwned").await);
-        assert!(!ctx.sandbox.exists("/work/odd dir/pwned").await);
+        assert!(!ctx.files().exists("/work/pwned").await);
+        assert!(!ctx.files().exists("/work/odd dir/pwned").await);
     }
 
     #[tokio::test]
@@ -777,12 +777,12 @@ mod glob {
         assert_eq!(msg, "glob: no such directory: /work/missing");
         let msg = err(call(&GlobTool, &ctx, json!({"pattern": "{a,b"})).await);
         assert!(msg.starts_with("glob: unclosed '{'"), "{msg}");
-        ctx.sandbox
-            .exec(
-                "mkdir -p /work/many && cd /work/many && for i in $(seq 1 1005); do : > f$i; done",
-            )
-            .await
-            .unwrap();
+        ctx.exec(
+            "mkdir -p /work/many && cd /work/many && for i in $(seq 1 1005); do : > f$i; done",
+            Default::default(),
+        )
+        .await
+        .unwrap();
         let out = ok(call(&GlobTool, &ctx, json!({"pattern": "many/*"})).await);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 1001);

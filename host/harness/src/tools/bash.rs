@@ -67,7 +67,7 @@ impl Tool for BashTool {
         let mut options = ExecOptions::default().cwd(ctx.cwd.clone());
         options.timeout = Some(limit);
         let started = Instant::now();
-        let result = match ctx.sandbox.exec_with(command, options).await {
+        let result = match ctx.exec(command, options).await {
             Ok(result) => result,
             Err(err) => return ToolOutput::error(format!("bash: {err}")),
         };

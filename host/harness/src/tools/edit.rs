@@ -105,7 +105,7 @@ async fn edit(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
     } else {
         text.replacen(old, new, 1)
     };
-    ctx.sandbox
+    ctx.files()
         .write_file(&path, updated.as_bytes())
         .await
         .map_err(|err| format!("edit: cannot write {path}: {err}"))?;

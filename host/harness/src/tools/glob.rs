@@ -11,7 +11,6 @@ use super::{Tool, ToolContext, ToolOutput};
 use async_trait::async_trait;
 use regex::Regex;
 use serde_json::{json, Value};
-use wasm_agent::Command;
 
 /// Most paths listed.
 pub const MAX_PATHS: usize = 1000;
@@ -87,14 +86,17 @@ async fn glob(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
     }
     let translated = translate(rest)?;
 
-    let mut command = Command::new("find");
-    command
-        .cwd(root.clone())
-        .args([".", "-type", "f", "-path"])
-        .arg(format!("./{}", translated.find_path));
+    let command = vec![
+        "find".to_string(),
+        ".".to_string(),
+        "-type".to_string(),
+        "f".to_string(),
+        "-path".to_string(),
+        format!("./{}", translated.find_path),
+    ];
     let output = ctx
         .sandbox
-        .run_command(command)
+        .run(command, &root)
         .await
         .map_err(|err| format!("glob: {err}"))?;
     if output.exit_code != 0 && output.stdout.is_empty() {

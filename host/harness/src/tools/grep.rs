@@ -9,7 +9,6 @@ use super::truncate::cut_line;
 use super::{Tool, ToolContext, ToolOutput};
 use async_trait::async_trait;
 use serde_json::{json, Value};
-use wasm_agent::Command;
 
 /// Results shown when `max_results` is not given.
 pub const DEFAULT_MAX_RESULTS: u64 = 200;
@@ -68,11 +67,11 @@ async fn search_roots(ctx: &ToolContext, path: &str, absolute: &str) -> Vec<Stri
     if absolute != "/" {
         return vec![path.to_string()];
     }
-    match ctx.sandbox.read_dir("/").await {
-        Ok(names) => names
+    match ctx.sandbox.fs().read_dir("/").await {
+        Ok(entries) => entries
             .into_iter()
-            .filter(|name| name != "dev")
-            .map(|name| format!("/{name}"))
+            .filter(|entry| entry.name != "dev")
+            .map(|entry| format!("/{}", entry.name))
             .collect(),
         // `/` exists (the caller checked), so listing it cannot fail for
         // want of it; any other failure, grep reports itself.
@@ -105,21 +104,23 @@ async fn grep(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
         return Err(format!("grep: no such file or directory: {absolute}"));
     }
 
-    let mut command = Command::new("grep");
-    command.cwd(ctx.cwd.clone()).args(["-r", "-H", "-P"]);
-    command.arg(match mode {
-        Mode::Content => "-n",
-        Mode::Files => "-l",
-        Mode::Count => "-c",
-    });
+    let mut command: Vec<String> = ["grep", "-r", "-H", "-P"].map(String::from).to_vec();
+    command.push(
+        match mode {
+            Mode::Content => "-n",
+            Mode::Files => "-l",
+            Mode::Count => "-c",
+        }
+        .to_string(),
+    );
     if args.flag("ignore_case") {
-        command.arg("-i");
+        command.push("-i".to_string());
     }
     if let Some(lines) = args.u64("context") {
-        command.arg(format!("-C{lines}"));
+        command.push(format!("-C{lines}"));
     }
     if let Some(glob) = args.str("glob") {
-        command.arg(format!("--include={glob}"));
+        command.push(format!("--include={glob}"));
     }
     // `-e` and `--` keep a pattern or path starting with `-` from being
     // taken as an option.
@@ -127,11 +128,11 @@ async fn grep(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
     if roots.is_empty() {
         return Ok("No matches\n".to_string());
     }
-    command.args(["-e", pattern, "--"]);
-    command.args(roots);
+    command.extend(["-e", pattern, "--"].map(String::from));
+    command.extend(roots);
     let output = ctx
         .sandbox
-        .run_command(command)
+        .run(command, &ctx.cwd)
         .await
         .map_err(|err| format!("grep: {err}"))?;
     let stderr = output.stderr_lossy();

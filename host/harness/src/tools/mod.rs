@@ -49,7 +49,8 @@ pub use write::WriteTool;
 
 use async_trait::async_trait;
 use std::sync::Arc;
-use wasm_agent::Sandbox;
+
+use crate::sandbox_api::{HostCommands, SandboxApi};
 
 /// What a tool call gives back to the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,21 +80,44 @@ impl ToolOutput {
     }
 }
 
-/// Where a tool acts: a sandbox and the working directory that relative
-/// paths and commands start from.
+/// Where a tool acts: a sandbox, the working directory that relative
+/// paths and commands start from, and the host commands granted to the
+/// call.
 #[derive(Debug, Clone)]
 pub struct ToolContext {
     /// The sandbox the tool reads, writes and runs commands in.
-    pub sandbox: Arc<Sandbox>,
+    pub sandbox: Arc<dyn SandboxApi>,
     /// Absolute working directory in the sandbox.
     pub cwd: String,
+    /// Host commands scripts may call during this operation.
+    pub commands: Arc<HostCommands>,
 }
 
 impl ToolContext {
-    /// A context in the sandbox's own working directory.
-    pub fn new(sandbox: Arc<Sandbox>) -> ToolContext {
-        let cwd = sandbox.cwd().to_string();
-        ToolContext { sandbox, cwd }
+    /// A context in the sandbox's own working directory, granting no host
+    /// commands.
+    pub fn new(sandbox: Arc<dyn SandboxApi>) -> ToolContext {
+        let cwd = sandbox.cwd();
+        ToolContext {
+            sandbox,
+            cwd,
+            commands: Arc::default(),
+        }
+    }
+
+    /// Grants `commands` to the scripts the tools run.
+    pub fn with_commands(mut self, commands: Arc<HostCommands>) -> ToolContext {
+        self.commands = commands;
+        self
+    }
+
+    /// Runs a bash script in the sandbox with the granted host commands.
+    pub async fn exec(
+        &self,
+        script: &str,
+        options: wasm_agent::ExecOptions,
+    ) -> wasm_agent::Result<wasm_agent::ExecResult> {
+        self.sandbox.exec(script, options, &self.commands).await
     }
 
     /// Sets the working directory (absolute, or relative to the current
@@ -105,6 +129,13 @@ impl ToolContext {
             self.cwd = dir;
         }
         self
+    }
+
+    /// The sandbox's file operations, relative paths starting at
+    /// [`cwd`](Self::cwd); every change is saved to the sandbox's store
+    /// before they return.
+    pub fn files(&self) -> wasm_agent::Files {
+        wasm_agent::Files::new(self.sandbox.fs(), self.cwd.clone())
     }
 
     /// The absolute, normalised sandbox path for `path` (relative paths

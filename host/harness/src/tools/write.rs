@@ -56,7 +56,7 @@ async fn write(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String
         Ok(_) => true,
         Err(_) => false,
     };
-    ctx.sandbox
+    ctx.files()
         .write_file(&path, content.as_bytes())
         .await
         .map_err(|err| format!("write: cannot write {path}: {err}"))?;
