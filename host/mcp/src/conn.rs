@@ -75,15 +75,7 @@ impl Conn {
         } else {
             ErrorKind::Connect
         };
-        let e = e.without_url();
-        let mut detail = e.to_string();
-        // reqwest's own text is generic ("error sending request"); the cause is below it.
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            detail.push_str(": ");
-            detail.push_str(&cause.to_string());
-            source = cause.source();
-        }
+        let mut detail = describe(e);
         if kind == ErrorKind::Connect {
             detail.push_str("; is the server running and the URL right?");
         }
@@ -93,7 +85,7 @@ impl Conn {
     /// An HTTP error status, quoting the start of the body.
     pub async fn status_error(&self, method: &str, response: reqwest::Response) -> McpError {
         let status = response.status();
-        let body = response.text().await.unwrap_or_default();
+        let body = self.scrub(&response.text().await.unwrap_or_default());
         let body: String = body.trim().chars().take(BODY_QUOTE).collect();
         let detail = if body.is_empty() {
             format!("HTTP {status}")
@@ -102,6 +94,20 @@ impl Conn {
         };
         self.error(ErrorKind::Http, method, detail)
             .with_status(status.as_u16())
+    }
+
+    /// `text` with every configured header value blotted out: some servers echo the
+    /// request (token included) in their error pages.
+    fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for value in self.headers.values() {
+            // Short values ("1", "yes") are no secrets and would blot out ordinary words.
+            match value.to_str() {
+                Ok(v) if v.len() >= 8 => text = text.replace(v, "<redacted>"),
+                _ => {}
+            }
+        }
+        text
     }
 
     /// A timeout of `method`.
@@ -115,6 +121,20 @@ impl Conn {
             ),
         )
     }
+}
+
+/// A reqwest error with its causes (reqwest's own text is generic, "error sending
+/// request"; the reason is below it), without the URL (its query may hold a token).
+pub(crate) fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    detail
 }
 
 /// The URL without user info and query, which may carry credentials.
@@ -157,5 +177,17 @@ mod tests {
         assert_eq!(redact("ftp://bob:pw@host/x"), "(a ftp: URL)");
         assert_eq!(redact("bob:pw@host/mcp?token=abc"), "(a bob: URL)");
         assert_eq!(redact("/mcp@x?token=abc"), "x");
+    }
+
+    #[test]
+    fn header_values_are_blotted_out_of_quoted_bodies() {
+        let options = ConnectOptions::named("t")
+            .header("Authorization", "Bearer abc-123-xyz")
+            .header("X-Small", "on");
+        let conn = Conn::new("http://127.0.0.1:1/mcp", &options).unwrap();
+        assert_eq!(
+            conn.scrub("bad token Bearer abc-123-xyz; flags on"),
+            "bad token <redacted>; flags on"
+        );
     }
 }

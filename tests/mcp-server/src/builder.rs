@@ -53,6 +53,7 @@ pub(crate) struct Config {
     pub protocol_version: Option<String>,
     pub instructions: Option<String>,
     pub hang_methods: Vec<String>,
+    pub required_header: Option<(String, String)>,
 }
 
 /// Builds a [`McpTestServer`]; every switch is off by default.
@@ -120,6 +121,14 @@ impl McpTestServerBuilder {
     /// test client timeouts. Default: every request is answered.
     pub fn hang_method(&mut self, method: &str) -> &mut Self {
         self.config.hang_methods.push(method.to_owned());
+        self
+    }
+
+    /// Answers 401 to every request whose header `name` is not `value`, quoting what the
+    /// request sent (as careless servers do), so a test can check that a client keeps such
+    /// echoes out of its errors. Default: no check.
+    pub fn require_header(&mut self, name: &str, value: &str) -> &mut Self {
+        self.config.required_header = Some((name.to_ascii_lowercase(), value.to_owned()));
         self
     }
 

@@ -185,6 +185,13 @@ async fn route(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bod
     };
     lock(&state.records).push(record.clone());
 
+    if let Some((name, want)) = &state.config.required_header {
+        let got = record.header(name).unwrap_or_default();
+        if got != want {
+            let text = format!("Unauthorized: header `{name}` was `{got}`");
+            return Ok(plain(StatusCode::UNAUTHORIZED, &text));
+        }
+    }
     let route = path.split('?').next().unwrap_or_default();
     let response = match (route, &parts.method) {
         ("/mcp", _) if state.config.legacy_only => plain(StatusCode::NOT_FOUND, "Not Found"),

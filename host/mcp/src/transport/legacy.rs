@@ -14,7 +14,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::conn::Conn;
+use crate::conn::{describe, Conn};
 use crate::error::{ErrorKind, McpError};
 use crate::jsonrpc::{self, Incoming, RpcError};
 use crate::sse::{SseEvent, SseParser};
@@ -240,7 +240,7 @@ async fn read(
         match response.chunk().await {
             Ok(Some(chunk)) => events = parser.feed(&chunk),
             Ok(None) => break "the server closed the event stream".to_owned(),
-            Err(e) => break format!("the event stream failed: {}", e.without_url()),
+            Err(e) => break format!("the event stream failed: {}", describe(e)),
         }
     };
     let mut shared = lock(&shared);

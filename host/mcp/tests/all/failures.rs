@@ -142,3 +142,59 @@ async fn calls_after_close_fail_as_closed_on_every_clone() {
     assert_eq!(err.kind(), ErrorKind::Closed);
     assert!(!format!("{clone:?}").contains(SECRET));
 }
+
+#[tokio::test]
+async fn a_refused_login_is_not_a_fallback_and_its_echo_is_scrubbed() {
+    let mut builder = server();
+    builder.require_header("Authorization", "Bearer the-right-one");
+    let server = builder.start();
+    let err = McpClient::connect(&server.url(), options())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.http_status()),
+        (ErrorKind::Http, Some(401))
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.contains("Unauthorized: header `authorization` was `<redacted>`"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET), "{shown}");
+    let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(
+        methods,
+        ["POST"],
+        "401 means wrong credentials, not an older server"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_calls_each_get_their_own_answer() {
+    for legacy in [false, true] {
+        let mut builder = server();
+        builder.legacy_only(legacy).sse_responses(true);
+        let server = builder.start();
+        let url = if legacy {
+            server.sse_url()
+        } else {
+            server.url()
+        };
+        let client = McpClient::connect(&url, options()).await.unwrap();
+        let calls: Vec<_> = (0..8)
+            .map(|i| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let result = client
+                        .call_tool("echo", json!({"text": format!("n{i}")}))
+                        .await;
+                    (i, result.unwrap().to_text())
+                })
+            })
+            .collect();
+        for call in calls {
+            let (i, text) = call.await.unwrap();
+            assert_eq!(text, format!("n{i}"), "legacy: {legacy}");
+        }
+    }
+}

@@ -152,3 +152,29 @@ async fn close_drops_the_stream() {
     let err = client.list_tools().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Closed);
 }
+
+#[tokio::test]
+async fn a_lost_stream_fails_waiting_calls_at_once() {
+    let mut builder = server();
+    builder.legacy_only(true).hang_method("tools/call");
+    let server = builder.start();
+    let client = McpClient::connect(&server.sse_url(), options())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move { client.call_tool("echo", json!({"text": "x"})).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(server);
+    let err = call.await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Closed, "{err}");
+    assert!(err.to_string().contains("event stream"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "not the 10 s timeout"
+    );
+    let again = client.list_tools().await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Closed);
+}
