@@ -90,7 +90,10 @@ impl McpClient {
         if let Transport::Streamable(t) = &transport {
             t.set_protocol(version);
         }
-        transport.notify("notifications/initialized").await?;
+        if let Err(e) = transport.notify("notifications/initialized").await {
+            let _ = transport.close().await;
+            return Err(e);
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 conn,

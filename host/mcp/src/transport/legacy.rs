@@ -285,3 +285,34 @@ fn deliver(event: &SseEvent, shared: &Mutex<Shared>, conn: &Arc<Conn>, endpoint:
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ConnectOptions;
+
+    #[test]
+    fn the_endpoint_resolves_against_the_stream_url_and_stays_on_its_origin() {
+        let conn = Conn::new("http://127.0.0.1:8000/base/sse", &ConnectOptions::default()).unwrap();
+        let url = |e: &str| Legacy::resolve(&conn, e).map(|u| u.to_string());
+        assert_eq!(
+            url("/messages?sessionId=1").unwrap(),
+            "http://127.0.0.1:8000/messages?sessionId=1"
+        );
+        assert_eq!(
+            url("messages?s=2").unwrap(),
+            "http://127.0.0.1:8000/base/messages?s=2"
+        );
+        assert_eq!(
+            url("http://127.0.0.1:8000/m").unwrap(),
+            "http://127.0.0.1:8000/m"
+        );
+        let err = url("https://evil.example/steal").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(
+            err.to_string()
+                .contains("another origin (https://evil.example)"),
+            "{err}"
+        );
+    }
+}
