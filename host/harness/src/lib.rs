@@ -22,13 +22,30 @@
 //! [`Sandbox`]: wasm_agent::Sandbox
 
 pub mod agent_loop;
+pub mod commands;
 pub mod compaction;
 pub mod context;
+pub mod custom_tool;
 pub mod events;
+mod harness;
+pub mod mcp;
 pub mod message;
+mod operation;
 pub mod provider;
 pub mod sandbox_api;
 pub mod schema;
+mod session;
 pub mod store;
+mod task;
 pub mod thinking;
 pub mod tools;
+
+pub use commands::{Command, HostProgram};
+pub use custom_tool::FnTool;
+pub use events::{Event, EventKind, RunOutcome, Subscription};
+pub use harness::{Harness, HarnessError, InitOptions, SandboxSource, Sessions};
+pub use mcp::McpOptions;
+pub use operation::{AbortHandle, Operation};
+pub use session::{
+    PromptOptions, PromptResult, Session, ShellOptions, ShellResult, MAX_TASK_DEPTH,
+};

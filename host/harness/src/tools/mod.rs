@@ -47,6 +47,9 @@ pub use grep::GrepTool;
 pub use read::ReadTool;
 pub use write::WriteTool;
 
+/// Output cut to its last 2,000 lines / 50 KB, as the `bash` tool shows it.
+pub(crate) use truncate::tail as tail_for_model;
+
 use async_trait::async_trait;
 use std::sync::Arc;
 
