@@ -11,6 +11,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/build-guest-tools.sh >&2
-cargo build --release --quiet -p wasm-agent --features bashkit >&2
+cargo build --release --quiet -p wasm-agent-cli --features bashkit >&2
 # A relative CARGO_TARGET_DIR is relative to $ROOT, where cargo just ran.
 exec "${CARGO_TARGET_DIR:-target}/release/wasm-agent" bench "$@"

@@ -7,4 +7,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/build-guest-tools.sh
-cargo run --quiet -p wasm-agent -- demo
+cargo run --quiet -p wasm-agent-cli -- demo

@@ -167,7 +167,7 @@ async fn check_sandbox(shell: &ShellCommand) {
     assert!(
         run.output.exit_code == 0 && run.output.stdout == b"ok\n",
         "{shell:?} cannot run `exec -c 'echo ok | cat'` (status {}, stdout {:?}, stderr {:?}); \
-         rebuild it with `cargo build -p wasm-agent --bin wasm-agent`",
+         rebuild it with `cargo build -p wasm-agent-cli --bin wasm-agent`",
         run.output.exit_code,
         String::from_utf8_lossy(&run.output.stdout),
         String::from_utf8_lossy(&run.output.stderr).trim_end()

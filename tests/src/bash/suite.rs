@@ -336,7 +336,7 @@ pub fn stale_binary_warning(binary: &Path, sources: &[PathBuf]) -> Option<String
     (changed > built).then(|| {
         format!(
             "warning: {} is older than {} (changed after the build): rebuild it with \
-             `cargo build -p wasm-agent --bin wasm-agent` or this run judges an old shell",
+             `cargo build -p wasm-agent-cli --bin wasm-agent` or this run judges an old shell",
             binary.display(),
             path.display()
         )
