@@ -139,3 +139,47 @@ async fn a_recorded_shell_command_hides_its_environment_values() {
     assert!(body.contains("token is ***") && body.contains("What did I run?"));
     assert!(!body.contains("tok-123"));
 }
+
+#[tokio::test]
+async fn a_host_program_gets_its_own_environment_and_the_scripts_input() {
+    use wasm_agent_harness::HostProgram;
+    let server = ScriptedLlm::start(vec![]);
+    let program = HostProgram::new("sh").env("API_TOKEN", "tok-98765");
+    let harness = Harness::init(InitOptions {
+        commands: vec![Command::program("hostsh", program)],
+        ..options(&server)
+    })
+    .await
+    .unwrap();
+    let out = harness
+        .shell(
+            r#"hostsh -c 'printf %s "$API_TOKEN" | wc -c'; echo "sandbox sees [$API_TOKEN]"; printf 'piped in' | hostsh -c 'cat; exit 3'; echo " status=$?""#,
+            ShellOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out.stdout, "9\nsandbox sees []\npiped in status=3\n",
+        "{out:?}"
+    );
+
+    let missing = Harness::init(InitOptions {
+        commands: vec![Command::program(
+            "gone",
+            HostProgram::new("/no/such/program"),
+        )],
+        ..options(&server)
+    })
+    .await
+    .unwrap();
+    let out = missing
+        .shell("gone", ShellOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(out.exit_code, 127);
+    assert!(
+        out.stderr
+            .contains("cannot run the host program /no/such/program"),
+        "{out:?}"
+    );
+}

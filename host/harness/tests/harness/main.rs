@@ -7,5 +7,6 @@ mod context;
 mod lifecycle;
 mod mcp;
 mod prompts;
+mod sandboxes;
 mod support;
 mod tasks;

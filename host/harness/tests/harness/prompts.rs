@@ -265,3 +265,52 @@ async fn a_prompt_without_any_model_says_where_to_give_one() {
     assert!(err.to_string().contains("nosuch"), "{err}");
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn usage_and_cost_are_reported_per_turn_and_providers_can_be_added() {
+    use wasm_agent_harness::provider::pricing::{Price, PriceTable};
+    use wasm_agent_harness::provider::ProviderConfig;
+    let server = ScriptedLlm::start(vec![
+        Turn::tool_call("t1", "bash", json!({"command": "true"})).with_usage(100_000, 0),
+        Turn::text("done").with_usage(0, 100_000),
+    ]);
+    let harness = harness(&server).await;
+    let mut pricing = PriceTable::empty();
+    pricing.set(
+        "priced",
+        Price {
+            input: 3.0,
+            output: 15.0,
+            cache_read: 0.3,
+            cache_write: 3.75,
+        },
+    );
+    let config = ProviderConfig {
+        pricing,
+        api_key: Some("local-key".into()),
+        ..ProviderConfig::openai_compatible(format!("{}/v1", server.base_url()))
+    };
+    let err = harness
+        .register_provider("test", config.clone())
+        .unwrap_err();
+    assert!(err.to_string().contains("exists already"), "{err}");
+    harness.register_provider("local", config).unwrap();
+    let recorder = Recorder::on(&harness);
+    let session = harness.session("s").await.unwrap();
+    let answer = session
+        .prompt("go", PromptOptions::default().model("local/priced"))
+        .await
+        .unwrap();
+    let cost = answer.cost.expect("priced model");
+    assert!((cost.total() - 1.8).abs() < 1e-9, "{cost:?}");
+    let per_turn: Vec<f64> = recorder
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TurnEnd { cost, .. } => Some((cost.unwrap().total() * 1e6).round() / 1e6),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(per_turn, [0.3, 1.5]);
+    assert_eq!(server.requests()[0].path, "/v1/chat/completions");
+}
