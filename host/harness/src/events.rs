@@ -176,6 +176,10 @@ pub struct Events {
     next: AtomicU64,
     subscribers: Mutex<Vec<(u64, Subscriber)>>,
     next_subscriber: AtomicU64,
+    /// Held while an event is numbered and delivered, so every
+    /// subscriber sees indexes in increasing order even when sessions
+    /// emit from several threads.
+    delivery: Mutex<()>,
 }
 
 impl std::fmt::Debug for Events {
@@ -243,11 +247,12 @@ impl Events {
         (rx, subscription)
     }
 
-    /// Numbers `kind` and hands it to every subscriber.
+    /// Numbers `kind` and hands it to every subscriber. A subscriber must
+    /// not emit events itself (it would wait for its own delivery).
     pub fn emit(&self, run_id: &str, session: &str, kind: EventKind) {
-        // Subscribers run outside the lock (one may subscribe another),
-        // but numbering and delivery happen under one lock so every
-        // subscriber sees the indexes in order.
+        let _delivering = self.delivery.lock().unwrap_or_else(|e| e.into_inner());
+        // Subscribers run outside the subscriber list's lock, so one may
+        // subscribe or unsubscribe another.
         let subscribers: Vec<Subscriber> = {
             let guard = self.lock();
             guard.iter().map(|(_, s)| s.clone()).collect()
@@ -330,6 +335,29 @@ mod tests {
         drop(subscription);
         events.emit("r1", "s", EventKind::Idle);
         assert_eq!(*seen.lock().unwrap(), vec![0, 1]);
+    }
+
+    #[test]
+    fn events_from_many_threads_reach_a_subscriber_in_index_order() {
+        let events = Events::new();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let _subscription = events.observe(move |e| sink.lock().unwrap().push(e.index));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let events = events.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..500 {
+                        events.emit("r", "s", EventKind::Idle);
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let seen = seen.lock().unwrap();
+        assert_eq!(*seen, (0..2000).collect::<Vec<u64>>());
     }
 
     #[test]
