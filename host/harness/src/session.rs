@@ -393,6 +393,11 @@ impl Session {
                 "tasks nest at most {MAX_TASK_DEPTH} deep"
             )));
         }
+        // The task is this session's operation while it runs.
+        let guard = match parent.claim("task") {
+            Ok(guard) => guard,
+            Err(err) => return Operation::refused(err),
+        };
         let child = SessionInner::new(
             parent.harness.clone(),
             parent.next_task_name(),
@@ -400,12 +405,22 @@ impl Session {
             parent.depth + 1,
             false,
         );
-        Session::from_inner(child).start_agent(AgentRequest {
+        let run_id = parent.harness.run_id();
+        let cancel = CancellationToken::new();
+        let request = AgentRequest {
             operation: "task",
             text: text.into(),
             options,
             inherited: None,
-        })
+        };
+        let work = {
+            let (run_id, cancel) = (run_id.clone(), cancel.clone());
+            async move {
+                let _guard = guard;
+                run_operation(child, request, run_id, cancel).await
+            }
+        };
+        Operation::spawn(run_id, cancel, work)
     }
 
     /// Runs a shell command in the sandbox and records it in the

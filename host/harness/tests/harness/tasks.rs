@@ -116,3 +116,30 @@ async fn tasks_nest_four_deep_and_the_deepest_is_not_offered_task() {
     assert_eq!(offered.len() as u32, MAX_TASK_DEPTH + 1, "depths 0 to 4");
     assert_eq!(offered, [true, true, true, true, false]);
 }
+
+#[tokio::test]
+async fn a_task_started_by_the_caller_has_its_own_conversation_and_holds_the_session() {
+    let server = ScriptedLlm::start(vec![
+        Turn::tool_call(
+            "c1",
+            "bash",
+            json!({"command": "sleep 1; echo hi > /tmp/hi"}),
+        ),
+        Turn::text("child done"),
+    ]);
+    let harness = harness(&server).await;
+    let session = harness.session("main").await.unwrap();
+    let task = session.task("say hi", PromptOptions::default().cwd("/tmp"));
+    let busy = session
+        .prompt("meanwhile", PromptOptions::default())
+        .await
+        .unwrap_err();
+    assert!(busy.to_string().contains("busy running a task"), "{busy}");
+    let answer = task.await.unwrap();
+    assert_eq!(answer.text, "child done");
+    assert!(
+        session.messages().await.is_empty(),
+        "the parent's conversation is untouched"
+    );
+    assert_eq!(harness.fs().read_file("/tmp/hi").await.unwrap(), "hi\n");
+}
