@@ -226,6 +226,28 @@ impl SessionInner {
         })
     }
 
+    /// Claims the session for `operation` and starts `work` with a new
+    /// run id and cancellation token; the session is free again when the
+    /// work ends, however it ends.
+    fn start<T, F, Fut>(self: &Arc<Self>, operation: &str, work: F) -> Operation<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(String, CancellationToken) -> Fut,
+        Fut: std::future::Future<Output = Result<T, HarnessError>> + Send + 'static,
+    {
+        let guard = match self.claim(operation) {
+            Ok(guard) => guard,
+            Err(err) => return Operation::refused(err),
+        };
+        let run_id = self.harness.run_id();
+        let cancel = CancellationToken::new();
+        let work = work(run_id.clone(), cancel.clone());
+        Operation::spawn(run_id, cancel, async move {
+            let _guard = guard;
+            work.await
+        })
+    }
+
     /// The name of the next child task.
     pub(crate) fn next_task_name(&self) -> String {
         format!(
@@ -346,40 +368,29 @@ impl Session {
     ) -> Operation<PromptResult> {
         let name = name.into();
         let session = self.inner.clone();
-        let guard = match session.claim("skill") {
-            Ok(guard) => guard,
-            Err(err) => return Operation::refused(err),
-        };
-        let run_id = session.harness.run_id();
-        let cancel = CancellationToken::new();
-        let work = {
-            let (run_id, cancel) = (run_id.clone(), cancel.clone());
-            async move {
-                let _guard = guard;
-                let harness = &session.harness;
-                let cwd = resolve_cwd(&harness.cwd, options.cwd.as_deref())?;
-                let fs = harness.sandbox.fs();
-                let context = Context::load(&*fs, &cwd)
-                    .await
-                    .map_err(|e| HarnessError::Config(e.to_string()))?;
-                let skill = context
-                    .skill(&name)
-                    .map_err(|e| HarnessError::Config(e.to_string()))?;
-                let body = skill
-                    .body(&*fs)
-                    .await
-                    .map_err(|e| HarnessError::Config(e.to_string()))?;
-                let text = skill.invocation(&body, args.as_ref());
-                let request = AgentRequest {
-                    operation: "skill",
-                    text,
-                    options,
-                    inherited: None,
-                };
-                run_operation(session, request, run_id, cancel).await
-            }
-        };
-        Operation::spawn(run_id, cancel, work)
+        self.inner.start("skill", move |run_id, cancel| async move {
+            let harness = &session.harness;
+            let cwd = resolve_cwd(&harness.cwd, options.cwd.as_deref())?;
+            let fs = harness.sandbox.fs();
+            let context = Context::load(&*fs, &cwd)
+                .await
+                .map_err(|e| HarnessError::Config(e.to_string()))?;
+            let skill = context
+                .skill(&name)
+                .map_err(|e| HarnessError::Config(e.to_string()))?;
+            let body = skill
+                .body(&*fs)
+                .await
+                .map_err(|e| HarnessError::Config(e.to_string()))?;
+            let text = skill.invocation(&body, args.as_ref());
+            let request = AgentRequest {
+                operation: "skill",
+                text,
+                options,
+                inherited: None,
+            };
+            run_operation(session, request, run_id, cancel).await
+        })
     }
 
     /// Runs `text` as a task: a child session of its own (a fresh
@@ -393,11 +404,6 @@ impl Session {
                 "tasks nest at most {MAX_TASK_DEPTH} deep"
             )));
         }
-        // The task is this session's operation while it runs.
-        let guard = match parent.claim("task") {
-            Ok(guard) => guard,
-            Err(err) => return Operation::refused(err),
-        };
         let child = SessionInner::new(
             parent.harness.clone(),
             parent.next_task_name(),
@@ -405,22 +411,16 @@ impl Session {
             parent.depth + 1,
             false,
         );
-        let run_id = parent.harness.run_id();
-        let cancel = CancellationToken::new();
         let request = AgentRequest {
             operation: "task",
             text: text.into(),
             options,
             inherited: None,
         };
-        let work = {
-            let (run_id, cancel) = (run_id.clone(), cancel.clone());
-            async move {
-                let _guard = guard;
-                run_operation(child, request, run_id, cancel).await
-            }
-        };
-        Operation::spawn(run_id, cancel, work)
+        // The task is this session's operation while it runs.
+        parent.start("task", move |run_id, cancel| {
+            run_operation(child, request, run_id, cancel)
+        })
     }
 
     /// Runs a shell command in the sandbox and records it in the
@@ -433,16 +433,7 @@ impl Session {
     ) -> Operation<ShellResult> {
         let command = command.into();
         let session = self.inner.clone();
-        let guard = match session.claim("shell") {
-            Ok(guard) => guard,
-            Err(err) => return Operation::refused(err),
-        };
-        let run_id = session.harness.run_id();
-        let cancel = CancellationToken::new();
-        let work = {
-            let (run_id, cancel) = (run_id.clone(), cancel.clone());
-            async move {
-                let _guard = guard;
+        self.inner.start("shell", move |run_id, cancel| async move {
                 let _running = session.harness.operation_started();
                 let emitter =
                     Emitter::new(session.harness.events.clone(), run_id, session.name.clone());
@@ -475,9 +466,7 @@ impl Session {
                 let result = result?;
                 saved?;
                 Ok(result)
-            }
-        };
-        Operation::spawn(run_id, cancel, work)
+        })
     }
 
     /// The sandbox's files, relative to the session's working directory;
@@ -491,20 +480,9 @@ impl Session {
 
     fn start_agent(&self, request: AgentRequest) -> Operation<PromptResult> {
         let session = self.inner.clone();
-        let guard = match session.claim(request.operation) {
-            Ok(guard) => guard,
-            Err(err) => return Operation::refused(err),
-        };
-        let run_id = session.harness.run_id();
-        let cancel = CancellationToken::new();
-        let work = {
-            let (run_id, cancel) = (run_id.clone(), cancel.clone());
-            async move {
-                let _guard = guard;
-                run_operation(session, request, run_id, cancel).await
-            }
-        };
-        Operation::spawn(run_id, cancel, work)
+        self.inner.start(request.operation, move |run_id, cancel| {
+            run_operation(session, request, run_id, cancel)
+        })
     }
 }
 
