@@ -1,6 +1,7 @@
 //! The `wasm-agent` command line: parses flags, calls the library, maps
 //! errors to exit statuses.
 
+mod agents;
 mod bench;
 mod buckets;
 mod demo;
