@@ -9,6 +9,7 @@ mod exec;
 mod mounts;
 mod progress;
 mod s3_args;
+mod serve;
 mod stdio;
 
 use clap::{Parser, Subcommand};
@@ -82,6 +83,12 @@ enum Cmd {
     },
     #[command(flatten)]
     Buckets(buckets::Command),
+    /// Serve sandboxes, agent webhooks and their runs over HTTP (JSON;
+    /// `GET /openapi.json` lists the routes).
+    ///
+    /// Example: `wasm-agent serve --port 8080 --token "$TOKEN"`, then
+    /// `curl -H "Authorization: Bearer $TOKEN" -X POST localhost:8080/sandboxes`
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +119,8 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
     let command = match cli.command {
         // Bucket commands run no guest code: no wasm runtime to start.
         Cmd::Buckets(command) => return buckets::run(command).await,
+        // The server builds its own multi-thread runtime.
+        Cmd::Serve(args) => return serve::run(args).await,
         command => command,
     };
     // One process runs a handful of commands at a time (a pipeline's
@@ -131,6 +140,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
         }
         Cmd::Demo => demo::run(&runtime).await,
         Cmd::Buckets(_) => unreachable!("bucket commands return before the runtime starts"),
+        Cmd::Serve(_) => unreachable!("the server returns before this runtime starts"),
         Cmd::Bench {
             write_fixture: Some(dir),
             ..
