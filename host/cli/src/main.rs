@@ -5,9 +5,11 @@ mod agents;
 mod bench;
 mod buckets;
 mod demo;
+mod events_print;
 mod exec;
 mod mounts;
 mod progress;
+mod run;
 mod s3_args;
 mod serve;
 mod stdio;
@@ -83,6 +85,11 @@ enum Cmd {
     },
     #[command(flatten)]
     Buckets(buckets::Command),
+    /// Run an agent of this project (.wasm-agent/agents/<AGENT>.md):
+    /// progress on stderr, the result as JSON on stdout.
+    ///
+    /// Example: `wasm-agent run triage --id issue-42 --payload '{"title": "crash"}'`
+    Run(run::RunArgs),
     /// Serve sandboxes, agent webhooks and their runs over HTTP (JSON;
     /// `GET /openapi.json` lists the routes).
     ///
@@ -119,6 +126,8 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
     let command = match cli.command {
         // Bucket commands run no guest code: no wasm runtime to start.
         Cmd::Buckets(command) => return buckets::run(command).await,
+        // The harness starts its own wasm runtime for the agent's sandbox.
+        Cmd::Run(args) => return Ok(i32::from(run::run(args).await)),
         // The server builds its own multi-thread runtime.
         Cmd::Serve(args) => return serve::run(args).await,
         command => command,
@@ -140,6 +149,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
         }
         Cmd::Demo => demo::run(&runtime).await,
         Cmd::Buckets(_) => unreachable!("bucket commands return before the runtime starts"),
+        Cmd::Run(_) => unreachable!("agent runs return before this runtime starts"),
         Cmd::Serve(_) => unreachable!("the server returns before this runtime starts"),
         Cmd::Bench {
             write_fixture: Some(dir),

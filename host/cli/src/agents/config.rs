@@ -73,9 +73,8 @@ struct Defaults {
 impl Config {
     /// Reads the config file at `path`.
     pub fn load(path: &Path) -> Result<Config, DefinitionError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            DefinitionError::new(path, format!("cannot read the config file: {e}"))
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| DefinitionError::new(path, format!("cannot read the config file: {e}")))?;
         Config::parse(path, &text)
     }
 
@@ -192,7 +191,10 @@ mod tests {
         let env = |name: &str| (name == "X_KEY").then(|| "k".to_owned());
         let mut providers = config.providers(&env);
         let x = providers.get_mut("x").unwrap();
-        assert_eq!((x.format, x.api_key.as_deref()), (Format::Anthropic, Some("k")));
+        assert_eq!(
+            (x.format, x.api_key.as_deref()),
+            (Format::Anthropic, Some("k"))
+        );
     }
 
     #[test]

@@ -115,7 +115,12 @@ pub struct CommandSpec {
 /// Reads the agent `name` from the text of its file at `path`; relative
 /// paths in it (`sandbox`, `result_file`) are resolved against `root`
 /// (the project root).
-pub fn parse(name: &str, path: &Path, text: &str, root: &Path) -> Result<AgentDef, DefinitionError> {
+pub fn parse(
+    name: &str,
+    path: &Path,
+    text: &str,
+    root: &Path,
+) -> Result<AgentDef, DefinitionError> {
     let shown = path.display().to_string();
     let document = front_matter::parse(&shown, text)
         .map_err(|e| DefinitionError::new(path, e.message()).at_line(e.line()))?;
@@ -124,8 +129,9 @@ pub fn parse(name: &str, path: &Path, text: &str, root: &Path) -> Result<AgentDe
             .at_line(front_matter::key_line(text, key))
             .in_field(key)
     };
-    let template = Template::parse(&document.body, document.body_line)
-        .map_err(|e| DefinitionError::new(path, format!("template: {}", e.message)).at_line(Some(e.line)))?;
+    let template = Template::parse(&document.body, document.body_line).map_err(|e| {
+        DefinitionError::new(path, format!("template: {}", e.message)).at_line(Some(e.line))
+    })?;
     let mut def = AgentDef {
         name: name.to_owned(),
         path: path.to_path_buf(),
@@ -180,7 +186,11 @@ pub fn parse(name: &str, path: &Path, text: &str, root: &Path) -> Result<AgentDe
             }
             "max_turns" => match value.as_u64() {
                 Some(n @ 1..=10_000) => def.max_turns = Some(n as u32),
-                _ => return Err(fail(format!("must be a whole number from 1 to 10000, not {value}"))),
+                _ => {
+                    return Err(fail(format!(
+                        "must be a whole number from 1 to 10000, not {value}"
+                    )))
+                }
             },
             "tools" => {
                 return Err(fail(
@@ -199,14 +209,15 @@ pub fn parse(name: &str, path: &Path, text: &str, root: &Path) -> Result<AgentDe
     if let Some(file) = result_file {
         let fail = |message: String| fail("result_file", message);
         if def.result.is_some() {
-            return Err(fail("both 'result' and 'result_file' are given; keep one".to_owned()));
+            return Err(fail(
+                "both 'result' and 'result_file' are given; keep one".to_owned(),
+            ));
         }
         let schema_path = root.join(&file);
         let schema = std::fs::read_to_string(&schema_path)
             .map_err(|e| fail(format!("cannot read {}: {e}", schema_path.display())))?;
-        let schema: Value = serde_json::from_str(&schema).map_err(|e| {
-            fail(format!("{} is not valid JSON: {e}", schema_path.display()))
-        })?;
+        let schema: Value = serde_json::from_str(&schema)
+            .map_err(|e| fail(format!("{} is not valid JSON: {e}", schema_path.display())))?;
         if !schema.is_object() {
             return Err(fail(format!(
                 "{} must hold a JSON Schema object",
@@ -267,9 +278,11 @@ fn sandbox(value: Value, root: &Path) -> Result<SandboxSpec, String> {
                 Some(Value::String(s)) => s,
                 Some(other) => return Err(format!("'source' must be a string, not {other}")),
                 None => {
-                    return Err("a sandbox mapping needs 'source' (memory, local, a host path \
+                    return Err(
+                        "a sandbox mapping needs 'source' (memory, local, a host path \
                                 or s3://bucket/prefix)"
-                        .to_owned())
+                            .to_owned(),
+                    )
                 }
             };
             (source, map)
@@ -305,7 +318,9 @@ fn sandbox(value: Value, root: &Path) -> Result<SandboxSpec, String> {
     let kind = if let Some(rest) = source.strip_prefix("s3://") {
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() {
-            return Err(format!("'{source}' names no bucket; write s3://bucket/prefix"));
+            return Err(format!(
+                "'{source}' names no bucket; write s3://bucket/prefix"
+            ));
         }
         if fork && prefix.trim_matches('/').is_empty() {
             return Err(format!(
@@ -327,8 +342,7 @@ fn sandbox(value: Value, root: &Path) -> Result<SandboxSpec, String> {
         }
         match source {
             "memory" if fork => {
-                return Err("a memory sandbox is new for every run already; drop 'fork'"
-                    .to_owned())
+                return Err("a memory sandbox is new for every run already; drop 'fork'".to_owned())
             }
             "memory" => SandboxKind::Memory,
             "local" => SandboxKind::HostDir(root.to_path_buf()),
@@ -349,7 +363,9 @@ fn commands(value: Value) -> Result<Vec<CommandSpec>, String> {
     for (name, spec) in map {
         let spec = match spec {
             // `gh: /usr/bin/gh` is short for `gh: {program: /usr/bin/gh}`.
-            Value::String(program) => BTreeMap::from([("program".to_owned(), Value::String(program))]),
+            Value::String(program) => {
+                BTreeMap::from([("program".to_owned(), Value::String(program))])
+            }
             Value::Object(map) => map.into_iter().collect(),
             other => {
                 return Err(format!(
@@ -402,7 +418,12 @@ mod tests {
     use serde_json::json;
 
     fn read(text: &str) -> Result<AgentDef, DefinitionError> {
-        parse("triage", Path::new("/p/.wasm-agent/agents/triage.md"), text, Path::new("/p"))
+        parse(
+            "triage",
+            Path::new("/p/.wasm-agent/agents/triage.md"),
+            text,
+            Path::new("/p"),
+        )
     }
 
     #[test]
@@ -431,7 +452,11 @@ mod tests {
     fn errors_name_line_and_field() {
         let err = read("---\nwebhook: true\nmodle: x/y\n---\n").unwrap_err();
         assert_eq!((err.line(), err.field()), (Some(3), Some("modle")));
-        assert!(err.to_string().starts_with("/p/.wasm-agent/agents/triage.md:3: 'modle': unknown key"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("/p/.wasm-agent/agents/triage.md:3: 'modle': unknown key"),
+            "{err}"
+        );
         let err = read("---\nmodel: gpt4\n---\n").unwrap_err();
         assert_eq!((err.line(), err.field()), (Some(2), Some("model")));
         let err = read("---\nmax_turns: 0\n---\n").unwrap_err();

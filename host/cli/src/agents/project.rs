@@ -91,8 +91,12 @@ impl Project {
     /// (created if missing).
     pub fn session_store(&self) -> Result<Arc<dyn SessionStore>, String> {
         let dir = self.sessions_dir();
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create the sessions directory {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            format!(
+                "cannot create the sessions directory {}: {e}",
+                dir.display()
+            )
+        })?;
         let store = VfsStore::directory(&dir).map_err(|e| e.to_string())?;
         Ok(Arc::new(store))
     }
@@ -128,7 +132,9 @@ impl Project {
                         self.roles_dir().join(format!("{role}.md")).display()
                     ),
                 )
-                .at_line(wasm_agent_harness::context::front_matter::key_line(&text, "role"))
+                .at_line(wasm_agent_harness::context::front_matter::key_line(
+                    &text, "role",
+                ))
                 .in_field("role"));
             }
         }

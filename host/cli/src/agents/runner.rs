@@ -59,6 +59,7 @@ pub async fn run(
     observe: Arc<dyn Fn(&Event) + Send + Sync>,
 ) -> Result<RunOutput, RunError> {
     let def = project.agent(&request.agent)?;
+    let session = session_name(&def.name, &request.id)?;
     let env = |name: &str| lookup_env(&request.env, name);
     let prompt = def
         .template
@@ -69,7 +70,6 @@ pub async fn run(
                 format!("{}:{}: {}", def.path.display(), e.line, e.message),
             )
         })?;
-    let session = session_name(&def.name, &request.id)?;
     let roles = match &def.role {
         Some(role) => vec![project.role(role)?],
         None => Vec::new(),
@@ -116,9 +116,11 @@ pub async fn run(
     let _subscription = harness.observe(move |event| observe(event));
     let outcome = async {
         let session = harness.session(&session).await?;
-        let mut options = PromptOptions::default();
-        options.result = def.result.clone();
-        options.model = model;
+        let options = PromptOptions {
+            result: def.result.clone(),
+            model,
+            ..PromptOptions::default()
+        };
         session.prompt(prompt, options).await
     }
     .await;
@@ -179,7 +181,9 @@ fn harness_name(agent: &str) -> String {
         .unwrap_or_default();
     let mix = nanos
         ^ (u64::from(std::process::id()) << 40)
-        ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        ^ COUNTER
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
     format!("{agent}-{mix:016x}")
 }
 

@@ -30,9 +30,8 @@ pub async fn open(
         (SandboxKind::HostDir(path), true) => {
             // Reads come from the directory, writes stay in the run's
             // memory: the directory itself is never changed.
-            let lower = HostDirFs::new(path).map_err(|e| {
-                format!("cannot use {} as the sandbox: {e}", path.display())
-            })?;
+            let lower = HostDirFs::new(path)
+                .map_err(|e| format!("cannot use {} as the sandbox: {e}", path.display()))?;
             let fs: Arc<dyn Vfs> = Arc::new(OverlayFs::new(Arc::new(lower)));
             Ok(custom(runtime, fs))
         }
@@ -64,9 +63,10 @@ pub async fn open(
             let base = S3Fs::connect(config)
                 .await
                 .map_err(|e| format!("cannot open the bucket {url}: {e}"))?;
-            let fork = base.fork_to(&bucket, &prefix).await.map_err(|e| {
-                format!("cannot fork {url} to s3://{bucket}/{prefix}: {e}")
-            })?;
+            let fork = base
+                .fork_to(&bucket, &prefix)
+                .await
+                .map_err(|e| format!("cannot fork {url} to s3://{bucket}/{prefix}: {e}"))?;
             Ok(custom(runtime, Arc::new(fork)))
         }
     }

@@ -86,19 +86,6 @@ impl Template {
         Ok(Template { parts })
     }
 
-    /// True when the template uses the payload.
-    pub fn uses_payload(&self) -> bool {
-        self.parts.iter().any(|p| {
-            matches!(
-                p,
-                Part::Placeholder {
-                    what: Source::Payload(_),
-                    ..
-                }
-            )
-        })
-    }
-
     /// The prompt for session `id`, `payload` and the variables `env`
     /// (looked up with `env`, so callers choose where variables come from).
     pub fn render(
@@ -191,7 +178,10 @@ fn lookup<'v>(payload: &'v Value, keys: &[String]) -> Result<&'v Value, String> 
                 Value::Object(map) if map.is_empty() => format!("{at} is an empty object"),
                 Value::Object(map) => format!(
                     "{at} has {}",
-                    map.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                    map.keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 Value::Array(items) => format!("{at} is a list of {} items", items.len()),
                 other => format!("{at} is {other}, not an object"),
@@ -227,8 +217,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        let t = Template::parse("Fix {{ payload.issue.title }} ({{id}}), n={{payload.n}}\n", 5)
-            .unwrap();
+        let t = Template::parse(
+            "Fix {{ payload.issue.title }} ({{id}}), n={{payload.n}}\n",
+            5,
+        )
+        .unwrap();
         let out = t
             .render("s1", &json!({"issue": {"title": "crash"}, "n": 3}), &no_env)
             .unwrap();
@@ -244,10 +237,16 @@ mod tests {
     #[test]
     fn missing_keys_name_the_key_and_line() {
         let t = Template::parse("line one\nTitle: {{payload.issue.title}}\n", 7).unwrap();
-        let err = t.render("s", &json!({"issue": {"body": "x"}}), &no_env).unwrap_err();
+        let err = t
+            .render("s", &json!({"issue": {"body": "x"}}), &no_env)
+            .unwrap_err();
         assert_eq!(err.line, 8);
         assert!(err.message.contains("'issue.title'"), "{}", err.message);
-        assert!(err.message.contains("payload.issue has body"), "{}", err.message);
+        assert!(
+            err.message.contains("payload.issue has body"),
+            "{}",
+            err.message
+        );
         let err = t.render("s", &Value::Null, &no_env).unwrap_err();
         assert!(err.message.contains("no payload"), "{}", err.message);
         let t = Template::parse("{{env.TOKEN}}", 3).unwrap();
@@ -259,7 +258,11 @@ mod tests {
     fn bad_placeholders_are_refused() {
         let err = Template::parse("a\nb {{user}}", 10).unwrap_err();
         assert_eq!(err.line, 11);
-        assert!(err.message.contains("unknown placeholder"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown placeholder"),
+            "{}",
+            err.message
+        );
         assert!(Template::parse("{{payload..x}}", 1).is_err());
         assert!(Template::parse("{{env}}", 1).is_err());
         let err = Template::parse("x\n\n{{payload", 1).unwrap_err();
