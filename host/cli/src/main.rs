@@ -7,6 +7,7 @@ mod buckets;
 mod demo;
 mod events_print;
 mod exec;
+mod mcp_server;
 mod mounts;
 mod progress;
 mod run;
@@ -96,10 +97,24 @@ enum Cmd {
     /// Example: `wasm-agent serve --port 8080 --token "$TOKEN"`, then
     /// `curl -H "Authorization: Bearer $TOKEN" -X POST localhost:8080/sandboxes`
     Serve(serve::ServeArgs),
+    /// Serve the sandbox to an MCP client (Claude Code, Codex...) over
+    /// stdio: tools bash, read, write, edit, grep, glob, snapshot,
+    /// restore, fork.
+    ///
+    /// The sandbox flags are those of `exec`: by default the current host
+    /// directory is mounted read-write at its own path and is the working
+    /// directory. Logs go to stderr; stdout carries only the protocol.
+    #[command(after_help = mcp_server::HELP_EXAMPLES)]
+    Mcp(mcp_server::McpArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The MCP server answers calls concurrently, on a runtime of its own.
+    let cli = match cli.command {
+        Cmd::Mcp(args) => return mcp_server::main(args),
+        command => Cli { command },
+    };
     // One thread: a command line runs one script or tool, whose commands
     // and pipeline stages are futures of that thread; worker threads (and
     // their malloc arenas) would only add to the start-up time.
@@ -151,6 +166,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
         Cmd::Buckets(_) => unreachable!("bucket commands return before the runtime starts"),
         Cmd::Run(_) => unreachable!("agent runs return before this runtime starts"),
         Cmd::Serve(_) => unreachable!("the server returns before this runtime starts"),
+        Cmd::Mcp(_) => unreachable!("the MCP server returns before this runtime starts"),
         Cmd::Bench {
             write_fixture: Some(dir),
             ..
