@@ -47,6 +47,11 @@ impl Project {
 
     /// Runs `wasm-agent run ARGS` in `dir` (a directory of the project).
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Run {
+        self.run_with(dir, args, &[])
+    }
+
+    /// Runs `wasm-agent run ARGS` in `dir` with the variables `env` set.
+    pub fn run_with(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_wasm-agent"))
             .arg("run")
             .args(args)
@@ -54,6 +59,7 @@ impl Project {
             .env("SCRIPTED_KEY", "test-key")
             .env_remove("WASM_AGENT_MODEL")
             .env_remove("WASM_AGENT_CONFIG")
+            .envs(env.iter().copied())
             .output()
             .expect("wasm-agent starts");
         Run::from(output)
