@@ -5,6 +5,9 @@ use wasm_agent_scripted_llm::{ScriptedLlm, Turn};
 
 use crate::support::Project;
 
+/// Agent, flags, variables, the model id the provider is asked for.
+type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn flags_beat_variables_beat_the_agent_beats_the_config() {
     let server = ScriptedLlm::start(Vec::new());
@@ -13,7 +16,7 @@ fn flags_beat_variables_beat_the_agent_beats_the_config() {
         .agent("plain", "Hi.\n")
         .agent("pinned", "---\nmodel: scripted/agent-model\n---\nHi.\n");
     let dir = project.path();
-    let cases: [(&str, &[&str], &[(&str, &str)], &str); 4] = [
+    let cases: [Case; 4] = [
         ("plain", &[], &[], "m"),
         ("pinned", &[], &[], "agent-model"),
         (
