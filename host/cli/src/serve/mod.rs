@@ -42,8 +42,12 @@ mod error;
 mod extract;
 mod files;
 mod openapi;
+mod run_api;
+mod runs;
 mod sandbox_api;
 mod sandboxes;
+mod stores;
+mod webhooks;
 
 use crate::s3_args::S3Args;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -95,6 +99,11 @@ pub struct ServeArgs {
     /// so several servers share them.
     #[arg(long, value_name = "s3://BUCKET[/PREFIX]")]
     store: Option<String>,
+    /// The project whose agents take webhooks (default: the one holding
+    /// the current directory, if any; without one only sandboxes are
+    /// served).
+    #[arg(long, value_name = "DIR")]
+    project: Option<std::path::PathBuf>,
     /// How to reach the server of the --store bucket.
     #[command(flatten)]
     s3: S3Args,
@@ -105,6 +114,8 @@ pub struct ServeArgs {
 pub struct AppState {
     runtime: Runtime,
     sandboxes: Arc<sandboxes::Registry>,
+    runs: Arc<runs::Registry>,
+    agents: Option<Arc<webhooks::Agents>>,
     permissions: sandboxes::Permissions,
     token: Option<Arc<str>>,
     admin: bool,
@@ -177,16 +188,30 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         .clone()
         .or_else(|| std::env::var("WASM_AGENT_TOKEN").ok())
         .filter(|t| !t.is_empty());
-    let runtime = Runtime::builder().build()?;
+    let project = open_project(args.project.as_deref())?;
+    let runtime = match &project {
+        Some(project) => project
+            .runtime()
+            .map_err(|e| Error::new(ErrorKind::Runtime, e))?,
+        None => Runtime::builder().build()?,
+    };
     // Compile or map the tools now: a broken install fails at start, not
     // at the first request.
     let preload = runtime.clone();
     tokio::task::spawn_blocking(move || preload.preload())
         .await
         .map_err(|e| Error::new(ErrorKind::Runtime, format!("loading the tools failed: {e}")))??;
+    let (sessions, run_store) = stores::open(&args, project.as_ref()).await?;
     let state = AppState {
         runtime,
         sandboxes: Arc::default(),
+        runs: Arc::new(runs::Registry::new(run_store)),
+        agents: match (project, sessions) {
+            (Some(project), Some(sessions)) => {
+                Some(Arc::new(webhooks::Agents::new(project, sessions)))
+            }
+            _ => None,
+        },
         permissions: sandboxes::Permissions {
             host_dirs: args.allow_host_dirs,
             buckets: args.allow_buckets,
@@ -221,6 +246,30 @@ async fn serve(args: ServeArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// The project named by `--project`, else the one holding the current
+/// directory; none (and a note on stderr) when there is none.
+fn open_project(dir: Option<&std::path::Path>) -> Result<Option<crate::agents::Project>> {
+    let invalid =
+        |e: crate::agents::DefinitionError| Error::new(ErrorKind::InvalidArgument, e.to_string());
+    if let Some(dir) = dir {
+        return crate::agents::Project::open(dir).map(Some).map_err(invalid);
+    }
+    let here = std::env::current_dir().map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot read the current directory: {e}"),
+        )
+    })?;
+    match crate::agents::Project::discover(&here) {
+        Ok(project) => Ok(Some(project)),
+        Err(e) if e.path().is_none() => {
+            eprintln!("wasm-agent serve: no agents served ({e}); sandboxes only");
+            Ok(None)
+        }
+        Err(e) => Err(invalid(e)),
+    }
+}
+
 /// Every route, with the auth check, the error envelope and body limits.
 fn router(state: AppState, max_body: usize, max_file: usize) -> Router {
     let upload = files::write.layer(DefaultBodyLimit::max(max_file));
@@ -247,13 +296,20 @@ fn router(state: AppState, max_body: usize, max_file: usize) -> Router {
         .route("/sandboxes/{id}/stat", get(files::stat))
         .route("/sandboxes/{id}/snapshots", post(sandbox_api::snapshot))
         .route("/sandboxes/{id}/fork", post(sandbox_api::fork))
+        .route("/agents/{name}/{id}", post(webhooks::trigger))
+        .route("/runs/{id}", get(run_api::get))
+        .route("/runs/{id}/events", get(run_api::events))
+        .route("/runs/{id}/stream", get(run_api::stream))
         .route("/snapshots", get(sandbox_api::list_snapshots))
         .route(
             "/snapshots/{id}",
             axum::routing::delete(sandbox_api::delete_snapshot),
         );
     if state.admin {
-        app = app.route("/admin/sandboxes", get(sandbox_api::list));
+        app = app
+            .route("/admin/sandboxes", get(sandbox_api::list))
+            .route("/admin/runs", get(run_api::list))
+            .route("/admin/agents", get(webhooks::list));
     }
     app.fallback(unknown_route)
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))

@@ -5,7 +5,12 @@
 //! - `sandboxes`: the sandbox lifecycle, files, snapshots, forks, 100
 //!   concurrent execs.
 //! - `errors`: auth and the error envelope (400/401/403/404/405/413/415).
+//! - `webhooks`: agent webhooks (sync, background, SSE) against the
+//!   scripted model, runs, their events and streams (`project`: the
+//!   temporary project and SSE parsing).
 
 mod errors;
+mod project;
 mod sandboxes;
 mod server;
+mod webhooks;
