@@ -155,9 +155,9 @@ async fn run_inner(args: RunArgs) -> Result<(), Failure> {
         kind: "setup",
         message,
     })?;
+    let printer = Arc::new(Mutex::new(Pretty::new()));
     let observe: Arc<dyn Fn(&Event) + Send + Sync> = match args.output {
         Output::Pretty => {
-            let printer = Arc::new(Mutex::new(Pretty::new()));
             let sink = printer.clone();
             Arc::new(move |event: &Event| {
                 let mut printer = sink.lock().unwrap_or_else(|e| e.into_inner());
@@ -178,10 +178,11 @@ async fn run_inner(args: RunArgs) -> Result<(), Failure> {
         env,
     };
     let finished = agents::run(&project, request, store, observe).await;
-    if args.output == Output::Pretty {
-        // Streamed text may have left a line open.
-        eprintln!();
-    }
+    // Streamed text may have left a line open.
+    let _ = printer
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .close_line(&mut std::io::stderr().lock());
     let finished = finished?;
     let mut stdout = std::io::stdout().lock();
     let written = match args.output {

@@ -199,9 +199,9 @@ pub fn parse(
                         .to_owned(),
                 ))
             }
-            other => {
+            _ => {
                 return Err(fail(format!(
-                    "unknown key '{other}'; an agent file knows {KEYS}"
+                    "unknown key (a typo?); an agent file knows {KEYS}"
                 )))
             }
         }

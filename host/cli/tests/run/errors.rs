@@ -93,6 +93,14 @@ fn definition_errors_name_file_line_and_field() {
         run.fails(1, place);
         assert!(run.stderr.contains(what), "{agent}: {}", run.stderr);
     }
+    // With --output json the failure is also the last line of stdout.
+    let run = project.run(&["unknown", "--id", "a", "--output", "json"]);
+    run.fails(1, "unknown.md:4:");
+    let last: serde_json::Value = serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (&last["type"], &last["kind"]),
+        (&"error".into(), &"definition".into())
+    );
     assert!(server.requests().is_empty());
 }
 
