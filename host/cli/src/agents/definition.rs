@@ -27,6 +27,12 @@
 //! `<prefix>-forks/<run>`. The built-in tools (read, write, edit, bash,
 //! grep, glob, task) are always offered; the harness has no way to hold
 //! them back, so there is no `tools` key.
+//!
+//! Relative paths (a host-directory sandbox, `result_file`) are relative
+//! to the project root. Roles are read on the host from
+//! `.wasm-agent/roles/`, so they work whatever the sandbox is; `AGENTS.md`
+//! and `.agents/skills/` are read from the sandbox, as the harness does
+//! (so a `memory` sandbox has none).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
