@@ -8,9 +8,12 @@
 //! - `webhooks`: agent webhooks (sync, background, SSE) against the
 //!   scripted model, runs, their events and streams (`project`: the
 //!   temporary project and SSE parsing).
+//! - `store`: two servers on one SeaweedFS bucket continue one session
+//!   and read and follow each other's runs; bucket sandboxes.
 
 mod errors;
 mod project;
 mod sandboxes;
 mod server;
+mod store;
 mod webhooks;
