@@ -7,6 +7,7 @@ mod buckets;
 mod demo;
 mod events_print;
 mod exec;
+mod logs;
 mod mcp_server;
 mod mounts;
 mod progress;
@@ -97,6 +98,10 @@ enum Cmd {
     /// Example: `wasm-agent serve --port 8080 --token "$TOKEN"`, then
     /// `curl -H "Authorization: Bearer $TOKEN" -X POST localhost:8080/sandboxes`
     Serve(serve::ServeArgs),
+    /// Print a run's events from a running `wasm-agent serve`.
+    ///
+    /// Example: `wasm-agent logs run_5f0c2a9e1b7d4c3a --follow --server http://127.0.0.1:8080`
+    Logs(logs::LogsArgs),
     /// Serve the sandbox to an MCP client (Claude Code, Codex...) over
     /// stdio: tools bash, read, write, edit, grep, glob, snapshot,
     /// restore, fork.
@@ -145,6 +150,8 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
         Cmd::Run(args) => return Ok(i32::from(run::run(args).await)),
         // The server builds its own multi-thread runtime.
         Cmd::Serve(args) => return serve::run(args).await,
+        // A client of a server: no wasm runtime to start.
+        Cmd::Logs(args) => return logs::run(args).await,
         command => command,
     };
     // One process runs a handful of commands at a time (a pipeline's
@@ -166,6 +173,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
         Cmd::Buckets(_) => unreachable!("bucket commands return before the runtime starts"),
         Cmd::Run(_) => unreachable!("agent runs return before this runtime starts"),
         Cmd::Serve(_) => unreachable!("the server returns before this runtime starts"),
+        Cmd::Logs(_) => unreachable!("logs returns before this runtime starts"),
         Cmd::Mcp(_) => unreachable!("the MCP server returns before this runtime starts"),
         Cmd::Bench {
             write_fixture: Some(dir),

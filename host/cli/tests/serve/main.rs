@@ -8,10 +8,12 @@
 //! - `webhooks`: agent webhooks (sync, background, SSE) against the
 //!   scripted model, runs, their events and streams (`project`: the
 //!   temporary project and SSE parsing).
+//! - `logs`: `wasm-agent logs` (pretty, NDJSON, --follow, failures).
 //! - `store`: two servers on one SeaweedFS bucket continue one session
 //!   and read and follow each other's runs; bucket sandboxes.
 
 mod errors;
+mod logs;
 mod project;
 mod sandboxes;
 mod server;
