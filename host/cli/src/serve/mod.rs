@@ -6,13 +6,14 @@
 //! bearer token (when the server has one), 403 a kind of sandbox the
 //! server was not started to allow, 404 an unknown route, sandbox,
 //! snapshot, run or agent, 405 a wrong method, 409 a conflicting file
-//! operation, 413 a body over the limit, 415 a body that is not JSON, 500
+//! operation, 413 a body over the limit, 415 a body that is not JSON, 429
+//! more sandboxes than `--max-sandboxes`, 502 an agent run that failed, 500
 //! with an incident number only (the cause goes to the server's stderr).
 //! `GET /openapi.json` describes every route.
 //!
 //! # Sandboxes
 //!
-//! - `POST /sandboxes` body (optional, default memory):
+//! - `POST /sandboxes` body (optional; no `kind` means memory):
 //!   `{"kind": "memory", "cwd"?}`,
 //!   `{"kind": "host_dir", "path": "/abs", "read_only"?, "cwd"?}` (with
 //!   `--allow-host-dirs`),
@@ -37,6 +38,13 @@
 //!   `POST /sandboxes/{id}/fork` → 201 (the new sandbox).
 //!
 //! Fork and snapshot are O(1) on memory sandboxes (copy-on-write trees).
+//!
+//! # Agents and runs
+//!
+//! See [`webhooks`] (`POST /agents/{name}/{id}`) and [`run_api`]
+//! (`GET /runs/{id}`, `/runs/{id}/events`, `/runs/{id}/stream`); with
+//! `--admin`, `GET /admin/agents`, `/admin/runs`, `/admin/sandboxes`.
+//! Sessions and run records live where [`stores`] says.
 
 mod error;
 mod extract;
@@ -90,6 +98,10 @@ pub struct ServeArgs {
     /// Largest file upload (`PUT /sandboxes/{id}/files`), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
     max_file: usize,
+    /// Most sandboxes alive at once; creating more answers 429 until some
+    /// are deleted (each memory sandbox may hold up to 4 GiB).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_sandboxes: usize,
     /// Serve the read-only admin routes (/admin/agents, /admin/runs,
     /// /admin/sandboxes).
     #[arg(long)]
@@ -204,7 +216,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
     let (sessions, run_store) = stores::open(&args, project.as_ref()).await?;
     let state = AppState {
         runtime,
-        sandboxes: Arc::default(),
+        sandboxes: Arc::new(sandboxes::Registry::new(args.max_sandboxes)),
         runs: Arc::new(runs::Registry::new(run_store)),
         agents: match (project, sessions) {
             (Some(project), Some(sessions)) => {
@@ -219,6 +231,13 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         token: token.map(Arc::from),
         admin: args.admin,
     };
+    if state.token.is_none() && !is_loopback(&args.host) {
+        eprintln!(
+            "wasm-agent serve: warning: listening on {} without a token: anyone who can \
+             reach it can run commands; pass --token or set WASM_AGENT_TOKEN",
+            args.host
+        );
+    }
     let app = router(state, args.max_body, args.max_file);
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
@@ -361,6 +380,14 @@ async fn authenticate(
     }
 }
 
+/// True for `localhost` and loopback addresses.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Compares without an early exit, so response times do not tell how
 /// much of a guessed token was right.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -376,6 +403,12 @@ mod tests {
         let (a, b) = (new_id("sbx"), new_id("sbx"));
         assert_ne!(a, b);
         assert!(a.starts_with("sbx_") && a.len() == 20, "{a}");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback("127.0.0.1") && is_loopback("::1") && is_loopback("localhost"));
+        assert!(!is_loopback("0.0.0.0") && !is_loopback("example.com"));
     }
 
     #[test]

@@ -15,18 +15,21 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use wasm_agent::ExecOptions;
 
-/// `POST /sandboxes`.
+/// `POST /sandboxes`. No body, or an object without `kind`, asks for a
+/// memory sandbox.
 pub async fn create(
     State(state): State<AppState>,
-    JsonBody(request): JsonBody<Option<CreateRequest>>,
+    JsonBody(body): JsonBody<Option<Value>>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let mut body = body.unwrap_or_else(|| json!({}));
+    if let Some(object) = body.as_object_mut() {
+        object.entry("kind").or_insert_with(|| json!("memory"));
+    }
+    let request: CreateRequest = serde_json::from_value(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid sandbox request: {e}")))?;
     let entry = state
         .sandboxes
-        .create(
-            &state.runtime,
-            state.permissions,
-            request.unwrap_or_default(),
-        )
+        .create(&state.runtime, state.permissions, request)
         .await?;
     Ok((StatusCode::CREATED, Json(entry.info())))
 }

@@ -56,12 +56,6 @@ pub enum CreateRequest {
     },
 }
 
-impl Default for CreateRequest {
-    fn default() -> Self {
-        CreateRequest::Memory { cwd: None }
-    }
-}
-
 /// What kinds of sandbox this server may create besides memory ones.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Permissions {
@@ -138,13 +132,24 @@ impl SnapshotEntry {
 }
 
 /// Sandboxes and snapshots by id.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Registry {
     sandboxes: RwLock<HashMap<String, Arc<Entry>>>,
     snapshots: RwLock<HashMap<String, Arc<SnapshotEntry>>>,
+    /// Most sandboxes alive at once.
+    max: usize,
 }
 
 impl Registry {
+    /// An empty registry holding at most `max` sandboxes.
+    pub fn new(max: usize) -> Registry {
+        Registry {
+            sandboxes: RwLock::default(),
+            snapshots: RwLock::default(),
+            max,
+        }
+    }
+
     /// The sandbox `id`, or a 404.
     pub fn get(&self, id: &str) -> Result<Arc<Entry>, ApiError> {
         let map = self.sandboxes.read().unwrap_or_else(|e| e.into_inner());
@@ -161,13 +166,14 @@ impl Registry {
         all
     }
 
-    /// Adds a sandbox made from `sandbox` and returns its entry.
+    /// Adds a sandbox made from `sandbox` and returns its entry, or a 429
+    /// when the server holds its maximum.
     pub fn insert(
         &self,
         kind: &'static str,
         parent: Option<String>,
         sandbox: Sandbox,
-    ) -> Arc<Entry> {
+    ) -> Result<Arc<Entry>, ApiError> {
         let entry = Arc::new(Entry {
             id: super::new_id("sbx"),
             kind,
@@ -176,8 +182,20 @@ impl Registry {
             sandbox,
         });
         let mut map = self.sandboxes.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.max {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_sandboxes",
+                format!(
+                    "this server holds its maximum of {} sandboxes; delete some \
+                     (DELETE /sandboxes/{{id}}) or start it with a larger --max-sandboxes",
+                    self.max
+                ),
+            )
+            .details(serde_json::json!({ "max": self.max })));
+        }
         map.insert(entry.id.clone(), entry.clone());
-        entry
+        Ok(entry)
     }
 
     /// Forgets the sandbox `id` (commands still running finish on their
@@ -235,7 +253,7 @@ impl Registry {
     /// Forks `entry` into a new sandbox.
     pub fn fork(&self, entry: &Entry) -> Result<Arc<Entry>, ApiError> {
         let sandbox = entry.sandbox.fork().map_err(unsupported("fork", entry))?;
-        Ok(self.insert(entry.kind, Some(entry.id.clone()), sandbox))
+        self.insert(entry.kind, Some(entry.id.clone()), sandbox)
     }
 
     /// Makes the sandbox `request` asks for.
@@ -253,7 +271,7 @@ impl Registry {
                 sandbox
                     .restore(&snap.snapshot)
                     .map_err(|e| ApiError::sandbox(e, "/"))?;
-                return Ok(self.insert(snap.kind, Some(snap.id.clone()), sandbox));
+                return self.insert(snap.kind, Some(snap.id.clone()), sandbox);
             }
             CreateRequest::Memory { cwd } => ("memory", None, cwd),
             CreateRequest::HostDir {
@@ -310,7 +328,7 @@ impl Registry {
             .mkdir(&cwd, true)
             .await
             .map_err(|e| ApiError::sandbox(e, &cwd))?;
-        Ok(self.insert(kind, None, sandbox))
+        self.insert(kind, None, sandbox)
     }
 }
 

@@ -160,3 +160,26 @@ async fn envelopes_for_each_status() {
     // A failed command is not an HTTP error.
     assert_eq!(server.exec(&id, "exit 3").await.1, 3);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_count_is_capped() {
+    let server = Server::start(&["--max-sandboxes", "2"], &[]);
+    let first = server.sandbox().await;
+    server.sandbox().await;
+    let (status, body) = server.post("/sandboxes", json!({})).await;
+    assert_eq!(status, 429, "{body}");
+    assert_error(&body, "too_many_sandboxes");
+    // A fork counts too.
+    let (status, _) = server
+        .post(&format!("/sandboxes/{first}/fork"), json!({}))
+        .await;
+    assert_eq!(status, 429);
+    let deleted = server
+        .http
+        .delete(server.at(&format!("/sandboxes/{first}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    server.sandbox().await;
+}
