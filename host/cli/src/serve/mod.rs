@@ -46,6 +46,7 @@
 //! `--admin`, `GET /admin/agents`, `/admin/runs`, `/admin/sandboxes`.
 //! Sessions and run records live where [`stores`] says.
 
+mod auth;
 mod error;
 mod extract;
 mod files;
@@ -58,11 +59,10 @@ mod stores;
 mod webhooks;
 
 use crate::s3_args::S3Args;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::{header, StatusCode, Uri};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::http::{StatusCode, Uri};
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use clap::Args;
@@ -231,7 +231,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         token: token.map(Arc::from),
         admin: args.admin,
     };
-    if state.token.is_none() && !is_loopback(&args.host) {
+    if state.token.is_none() && !auth::is_loopback(&args.host) {
         eprintln!(
             "wasm-agent serve: warning: listening on {} without a token: anyone who can \
              reach it can run commands; pass --token or set WASM_AGENT_TOKEN",
@@ -331,7 +331,10 @@ fn router(state: AppState, max_body: usize, max_file: usize) -> Router {
             .route("/admin/agents", get(webhooks::list));
     }
     app.fallback(unknown_route)
-        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(middleware::map_response(error::envelope))
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
@@ -345,55 +348,6 @@ async fn unknown_route(uri: Uri) -> ApiError {
     )
 }
 
-/// Middleware: with a token set, every route but `/health` needs
-/// `Authorization: Bearer <token>`.
-async fn authenticate(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    let Some(token) = &state.token else {
-        return Ok(next.run(request).await);
-    };
-    if request.uri().path() == "/health" {
-        return Ok(next.run(request).await);
-    }
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        Some(given) if constant_time_eq(given.trim().as_bytes(), token.as_bytes()) => {
-            Ok(next.run(request).await)
-        }
-        Some(_) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "the bearer token is wrong; use the server's --token (or WASM_AGENT_TOKEN)",
-        )),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "this server needs Authorization: Bearer <token>",
-        )),
-    }
-}
-
-/// True for `localhost` and loopback addresses.
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Compares without an early exit, so response times do not tell how
-/// much of a guessed token was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,18 +357,5 @@ mod tests {
         let (a, b) = (new_id("sbx"), new_id("sbx"));
         assert_ne!(a, b);
         assert!(a.starts_with("sbx_") && a.len() == 20, "{a}");
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        assert!(is_loopback("127.0.0.1") && is_loopback("::1") && is_loopback("localhost"));
-        assert!(!is_loopback("0.0.0.0") && !is_loopback("example.com"));
-    }
-
-    #[test]
-    fn token_comparison() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }

@@ -187,11 +187,17 @@ impl RunStore {
     }
 }
 
+/// Finished runs kept in memory; older ones are forgotten (with a store,
+/// they stay readable from it).
+const KEPT_RUNS: usize = 1000;
+
 /// The runs of this server, and the shared store of every server's.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Registry {
     runs: RwLock<HashMap<String, Arc<Run>>>,
     store: Option<RunStore>,
+    /// Runs kept in memory before finished ones are forgotten.
+    kept: usize,
 }
 
 impl Registry {
@@ -200,6 +206,7 @@ impl Registry {
         Registry {
             runs: RwLock::default(),
             store,
+            kept: KEPT_RUNS,
         }
     }
 
@@ -220,6 +227,18 @@ impl Registry {
         let id = run.with(|r| r.id.clone());
         let mut map = self.runs.write().unwrap_or_else(|e| e.into_inner());
         map.insert(id, run.clone());
+        if map.len() > self.kept {
+            let mut finished: Vec<(u64, String)> = map
+                .iter()
+                .filter(|(_, run)| run.with(Record::done))
+                .map(|(id, run)| (run.with(|r| r.created_ms), id.clone()))
+                .collect();
+            finished.sort();
+            let excess = map.len() - self.kept;
+            for (_, id) in finished.into_iter().take(excess) {
+                map.remove(&id);
+            }
+        }
         run
     }
 
@@ -308,5 +327,21 @@ mod tests {
         assert!(other.get(&id).await.unwrap().with(Record::done));
         assert!(other.get("run_nope").await.is_err());
         assert!(other.get("../etc").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn old_finished_runs_are_forgotten_running_ones_kept() {
+        let registry = Registry {
+            kept: 2,
+            ..Registry::new(None)
+        };
+        let running = registry.start("a", "1");
+        let done = registry.start("a", "2");
+        done.finish(Err("failed".into()));
+        let third = registry.start("a", "3");
+        let ids = |r: &Arc<Run>| r.with(|r| r.id.clone());
+        assert!(registry.get(&ids(&running)).await.is_ok());
+        assert!(registry.get(&ids(&done)).await.is_err());
+        assert!(registry.get(&ids(&third)).await.is_ok());
     }
 }
