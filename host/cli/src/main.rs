@@ -25,7 +25,16 @@ use wasm_agent::{Command, Runtime, Sandbox};
 /// Agent sandboxes: real command-line tools compiled to WebAssembly,
 /// run in wasmtime over a virtual filesystem.
 #[derive(Parser)]
-#[command(name = "wasm-agent", version)]
+#[command(
+    name = "wasm-agent",
+    version,
+    after_help = "Examples:\n  \
+        wasm-agent exec -c 'grep -rn TODO . | wc -l'\n  \
+        wasm-agent run triage --id issue-42 --payload '{\"title\": \"crash\"}'\n  \
+        wasm-agent serve --port 8080\n  \
+        claude mcp add wasm-agent -- wasm-agent mcp\n  \
+        wasm-agent completions bash > ~/.local/share/bash-completion/completions/wasm-agent"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -67,9 +76,23 @@ enum Cmd {
         args: Vec<String>,
     },
     /// List the guest tools.
+    ///
+    /// Example: `wasm-agent tools | grep -c .`
     Tools,
     /// Run a short demo: real tools over an in-memory project.
+    ///
+    /// Example: `wasm-agent demo`
     Demo,
+    /// Print a shell completion script for SHELL to stdout.
+    ///
+    /// Examples:
+    /// `wasm-agent completions bash > ~/.local/share/bash-completion/completions/wasm-agent`,
+    /// `wasm-agent completions zsh > "${fpath[1]}/_wasm-agent"`,
+    /// `wasm-agent completions fish > ~/.config/fish/completions/wasm-agent.fish`
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Measure sandbox start-up and seven agent workloads next to native
     /// bash (and bashkit, in builds with `--features bashkit`); prints a
     /// Markdown table in under a minute.
@@ -115,6 +138,11 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Cmd::Completions { shell } = cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(shell, &mut command, "wasm-agent", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
     // The MCP server answers calls concurrently, on a runtime of its own.
     let cli = match cli.command {
         Cmd::Mcp(args) => return mcp_server::main(args),
@@ -171,6 +199,7 @@ async fn run(cli: Cli) -> wasm_agent::Result<i32> {
         }
         Cmd::Demo => demo::run(&runtime).await,
         Cmd::Buckets(_) => unreachable!("bucket commands return before the runtime starts"),
+        Cmd::Completions { .. } => unreachable!("completions return before any runtime starts"),
         Cmd::Run(_) => unreachable!("agent runs return before this runtime starts"),
         Cmd::Serve(_) => unreachable!("the server returns before this runtime starts"),
         Cmd::Logs(_) => unreachable!("logs returns before this runtime starts"),
