@@ -194,7 +194,10 @@ mod tests {
     fn no_http_port_is_the_grpc_port_of_another_block() {
         let highest_http = FIRST + BLOCKS * BLOCK - 1;
         let lowest_grpc = Ports::grpc(FIRST);
-        assert!(highest_http < lowest_grpc, "{highest_http} >= {lowest_grpc}");
+        assert!(
+            highest_http < lowest_grpc,
+            "{highest_http} >= {lowest_grpc}"
+        );
         assert!(Ports::grpc(highest_http) < 32_768);
     }
 
