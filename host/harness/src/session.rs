@@ -52,6 +52,10 @@ pub struct PromptOptions {
     pub cwd: Option<String>,
     /// Most model calls; default: the harness's.
     pub max_turns: Option<u32>,
+    /// Offer only these tools (built-in, custom or MCP names); `None`:
+    /// all. `finish` and `give_up` come with a result schema regardless.
+    /// A name that is no tool is an error listing the tools.
+    pub only_tools: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for PromptOptions {
@@ -66,6 +70,7 @@ impl std::fmt::Debug for PromptOptions {
             .field("thinking_level", &self.thinking_level)
             .field("cwd", &self.cwd)
             .field("max_turns", &self.max_turns)
+            .field("only_tools", &self.only_tools)
             .finish()
     }
 }
@@ -104,6 +109,16 @@ impl PromptOptions {
     /// Sets the thinking level.
     pub fn thinking_level(mut self, level: ThinkingLevel) -> PromptOptions {
         self.thinking_level = Some(level);
+        self
+    }
+
+    /// Offers only the tools named (see [`PromptOptions::only_tools`]).
+    pub fn only_tools<I, S>(mut self, names: I) -> PromptOptions
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only_tools = Some(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -613,6 +628,19 @@ async fn run_agent(
         }));
     }
     tools.extend(custom);
+    if let Some(only) = &options.only_tools {
+        if let Some(unknown) = only
+            .iter()
+            .find(|name| !tools.iter().any(|t| t.name() == name.as_str()))
+        {
+            let names: Vec<&str> = tools.iter().map(|t| t.name()).collect();
+            return Err(HarnessError::Config(format!(
+                "no tool named '{unknown}' to offer; the tools are: {}",
+                names.join(", ")
+            )));
+        }
+        tools.retain(|t| only.iter().any(|name| name == t.name()));
+    }
 
     let mut config = LoopConfig::new(model_id);
     config.system = Some(system);

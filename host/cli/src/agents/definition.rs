@@ -24,9 +24,9 @@
 //! endpoint: URL, region: R, path_style: true, fork: true}`. `fork: true`
 //! gives every run its own copy: a host directory is overlaid (the run's
 //! writes stay in memory), a bucket prefix is forked copy-on-write to
-//! `<prefix>-forks/<run>`. The built-in tools (read, write, edit, bash,
-//! grep, glob, task) are always offered; the harness has no way to hold
-//! them back, so there is no `tools` key.
+//! `<prefix>-forks/<run>`. `tools: [read, grep, glob]` offers only those
+//! tools (built-in names: read, write, edit, bash, grep, glob, task); by
+//! default all are offered.
 //!
 //! Relative paths (a host-directory sandbox, `result_file`) are relative
 //! to the project root. Roles are read on the host from
@@ -45,7 +45,7 @@ use super::error::DefinitionError;
 use super::template::Template;
 
 /// The front matter keys an agent file knows, for messages.
-const KEYS: &str = "description, model, sandbox, role, commands, result, result_file, \
+const KEYS: &str = "description, model, sandbox, role, tools, commands, result, result_file, \
                     webhook, thinking_level, max_turns";
 
 /// One agent, read from its file.
@@ -73,6 +73,8 @@ pub struct AgentDef {
     pub thinking_level: Option<ThinkingLevel>,
     /// Most model calls per run.
     pub max_turns: Option<u32>,
+    /// With `tools:`, the only tools offered.
+    pub tools: Option<Vec<String>>,
     /// The prompt template (the file's body).
     pub template: Template,
 }
@@ -153,6 +155,7 @@ pub fn parse(
         webhook: false,
         thinking_level: None,
         max_turns: None,
+        tools: None,
         template,
     };
     let mut result_file: Option<String> = None;
@@ -198,13 +201,7 @@ pub fn parse(
                     )))
                 }
             },
-            "tools" => {
-                return Err(fail(
-                    "the built-in tools are always offered; grant host programs with \
-                     'commands' instead"
-                        .to_owned(),
-                ))
-            }
+            "tools" => def.tools = Some(tool_names(value).map_err(fail)?),
             _ => {
                 return Err(fail(format!(
                     "unknown key (a typo?); an agent file knows {KEYS}"
@@ -233,6 +230,28 @@ pub fn parse(
         def.result = Some(schema);
     }
     Ok(def)
+}
+
+/// The `tools` list: names of tools, each a word, no repeats.
+fn tool_names(value: Value) -> Result<Vec<String>, String> {
+    let Value::Array(items) = value else {
+        return Err(format!(
+            "must be a list of tool names such as [read, grep, glob], not {value}"
+        ));
+    };
+    let mut names: Vec<String> = Vec::new();
+    for item in items {
+        let name = match item {
+            Value::String(name) => name,
+            other => return Err(format!("tool names are words, not {other}")),
+        };
+        check_word("tool", &name)?;
+        if names.contains(&name) {
+            return Err(format!("'{name}' is listed twice"));
+        }
+        names.push(name);
+    }
+    Ok(names)
 }
 
 fn string(key: &str, value: Value) -> Result<String, String> {

@@ -119,6 +119,7 @@ pub async fn run(
         let options = PromptOptions {
             result: def.result.clone(),
             model,
+            only_tools: def.tools.clone(),
             ..PromptOptions::default()
         };
         session.prompt(prompt, options).await

@@ -42,10 +42,16 @@ impl ApiError {
 
     /// 404: `what` (a sandbox, a run…) named `id` does not exist.
     pub fn not_found(what: &str, id: &str) -> ApiError {
+        let hint = match what {
+            "sandbox" => "; list them with GET /sandboxes, create one with POST /sandboxes",
+            "snapshot" => "; list them with GET /snapshots",
+            "run" => "; a run id comes from POST /agents/{name}/{id} (GET /admin/runs lists them)",
+            _ => "",
+        };
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            format!("no {what} '{id}'; list them with GET /{what}s or create one"),
+            format!("no {what} '{id}'{hint}"),
         )
         .details(json!({ "resource": what, "id": id }))
     }

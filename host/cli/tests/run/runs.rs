@@ -234,3 +234,27 @@ fn help_shows_an_example() {
     );
     assert!(run.stdout.contains("--session-id"), "{}", run.stdout);
 }
+
+#[test]
+fn an_agent_can_be_offered_only_some_tools() {
+    let server = ScriptedLlm::start(vec![Turn::text("looked")]);
+    let project = Project::new(&server);
+    project.agent(
+        "reader",
+        "---\ntools: [read, grep, glob]\n---\nLook around.\n",
+    );
+    project.agent("typo", "---\ntools: [read, 'no such']\n---\nx\n");
+    let run = project.run(&["reader", "--id", "r1"]);
+    assert_eq!(run.json(), json!({"text": "looked"}));
+    let requests = server.requests();
+    let offered: Vec<&str> = requests[0].body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["read", "grep", "glob"]);
+    project
+        .run(&["typo", "--id", "r2"])
+        .fails(1, "typo.md:2: 'tools': tool name 'no such' may hold only");
+}

@@ -56,6 +56,11 @@ async fn lifecycle_create_exec_fork_diverge_delete() {
     let (status, body) = server.get(&format!("/sandboxes/{id}")).await;
     assert_eq!(status, 404);
     assert_error(&body, "not_found");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("list them with GET /sandboxes, create one with POST /sandboxes"),
+        "{message}"
+    );
     // The fork lives on without its parent.
     assert_eq!(
         server.exec(fork_id, "cat /work/a.txt").await.0,

@@ -314,3 +314,40 @@ async fn usage_and_cost_are_reported_per_turn_and_providers_can_be_added() {
     assert_eq!(per_turn, [0.3, 1.5]);
     assert_eq!(server.requests()[0].path, "/v1/chat/completions");
 }
+
+#[tokio::test]
+async fn a_call_can_offer_only_some_tools() {
+    let server = ScriptedLlm::start(vec![
+        Turn::tool_call("t1", "bash", json!({"command": "touch /tmp/x"})),
+        Turn::text("could not"),
+    ]);
+    let harness = harness(&server).await;
+    let session = harness.session("s").await.unwrap();
+    session
+        .prompt(
+            "look only",
+            PromptOptions::default().only_tools(["read", "grep", "glob"]),
+        )
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(
+        support::tool_names(&requests[0].body),
+        ["read", "grep", "glob"]
+    );
+    let refused = last_tool_results(&requests[1].body);
+    assert!(
+        refused[0].1 && refused[0].0.contains("no tool named 'bash'"),
+        "{refused:?}"
+    );
+    assert!(!harness.fs().exists("/tmp/x").await);
+    let err = session
+        .prompt("x", PromptOptions::default().only_tools(["reed"]))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no tool named 'reed' to offer; the tools are: read,"),
+        "{err}"
+    );
+}
