@@ -3,12 +3,12 @@
 //! answer as one line to stdout through a single writer, so answers never
 //! interleave. Nothing else in the process writes to stdout.
 
-use super::protocol::{self, Incoming, INVALID_PARAMS, METHOD_NOT_FOUND};
+use super::protocol::{self, Incoming, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND};
 use super::tools::Workspace;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use tokio::task::{AbortHandle, JoinSet};
 
@@ -49,13 +49,33 @@ pub async fn serve(workspace: Arc<Workspace>) {
     let mut line = Vec::new();
     loop {
         line.clear();
-        match stdin.read_until(b'\n', &mut line).await {
+        // A message may not hold the server's memory hostage: one longer
+        // than the limit is answered with an error and skipped.
+        match (&mut stdin)
+            .take(MAX_MESSAGE + 1)
+            .read_until(b'\n', &mut line)
+            .await
+        {
             Ok(0) => break,
             Ok(_) => {}
             Err(err) => {
                 eprintln!("wasm-agent mcp: cannot read stdin: {err}; stopping");
                 break;
             }
+        }
+        if line.len() as u64 > MAX_MESSAGE {
+            server.send(protocol::error(
+                Value::Null,
+                INVALID_REQUEST,
+                format!(
+                    "a message is longer than {} MiB; send files in smaller pieces",
+                    MAX_MESSAGE >> 20
+                ),
+            ));
+            if !line.ends_with(b"\n") && !skip_line(&mut stdin).await {
+                break;
+            }
+            continue;
         }
         // Invalid UTF-8 becomes U+FFFD and then fails as JSON, with an answer.
         let text = String::from_utf8_lossy(&line);
@@ -67,6 +87,29 @@ pub async fn serve(workspace: Arc<Workspace>) {
     // drains what is queued and stops.
     drop(server);
     let _ = writer.await;
+}
+
+/// Longest message read, in bytes.
+const MAX_MESSAGE: u64 = 64 << 20;
+
+/// Reads and drops the rest of a line; false at the end of input.
+async fn skip_line(input: &mut BufReader<tokio::io::Stdin>) -> bool {
+    loop {
+        let buffer = match input.fill_buf().await {
+            Ok([]) | Err(_) => return false,
+            Ok(buffer) => buffer,
+        };
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                input.consume(end + 1);
+                return true;
+            }
+            None => {
+                let all = buffer.len();
+                input.consume(all);
+            }
+        }
+    }
 }
 
 impl Server {

@@ -186,3 +186,23 @@ fn help_shows_the_claude_code_setup() {
     );
     assert!(help.contains("--memory") && help.contains("--s3"), "{help}");
 }
+
+#[test]
+fn a_message_over_the_size_limit_is_refused_and_skipped() {
+    let mut client = Client::initialized(&["--memory"]);
+    // 64 MiB and one byte, then the line goes on: none of it is kept.
+    let huge = "x".repeat((64 << 20) + 1);
+    client.send_line(&huge);
+    let answer = client
+        .next_message(std::time::Duration::from_secs(30))
+        .expect("an answer to the oversized line");
+    assert_eq!(answer["id"], Value::Null, "{answer}");
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("longer than 64 MiB"));
+    // The next message is read as usual.
+    let answer = client.request("ping", json!({}));
+    assert_eq!(answer["result"], json!({}), "{answer}");
+}
