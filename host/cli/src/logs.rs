@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::io::Write;
 use std::time::Duration;
 use wasm_agent::{Error, ErrorKind, Result};
-use wasm_agent_harness::events::{Event, EventKind, RunOutcome};
+use wasm_agent_harness::events::Event;
 
 /// Flags of `wasm-agent logs`.
 #[derive(Args, Debug)]
@@ -282,78 +282,16 @@ impl Printer {
 }
 
 /// A server's JSON event back as a harness [`Event`], so `logs` prints
-/// with the same printer as `run`; `None` for kinds it does not know.
+/// with the same printer as `run`; `None` for what is not one.
 fn event_from_json(value: &Value) -> Option<Event> {
-    let text = |key: &str| value[key].as_str().map(str::to_string);
-    let number = |key: &str| value[key].as_u64();
-    let outcome = |v: &Value| -> Option<RunOutcome> {
-        Some(match v["status"].as_str()? {
-            "ok" => RunOutcome::Ok,
-            "cancelled" => RunOutcome::Cancelled,
-            _ => RunOutcome::Error(v["detail"].as_str().unwrap_or("").to_string()),
-        })
-    };
-    let kind = match value["type"].as_str()? {
-        "run_start" => EventKind::RunStart {
-            model: text("model")?,
-            role: text("role"),
-        },
-        "run_end" => EventKind::RunEnd {
-            outcome: outcome(&value["outcome"])?,
-            usage: serde_json::from_value(value["usage"].clone()).ok()?,
-            cost: serde_json::from_value(value["cost"].clone()).ok(),
-            turns: number("turns")? as u32,
-        },
-        "turn_start" => EventKind::TurnStart {
-            turn: number("turn")? as u32,
-        },
-        "text_delta" => EventKind::TextDelta {
-            text: text("text")?,
-        },
-        "thinking" => EventKind::Thinking {
-            text: text("text")?,
-        },
-        "tool_start" => EventKind::ToolStart {
-            id: text("id")?,
-            name: text("name")?,
-            input: value["input"].clone(),
-        },
-        "tool_call" => EventKind::ToolCall {
-            id: text("id")?,
-            name: text("name")?,
-            output: text("output")?,
-            is_error: value["is_error"].as_bool()?,
-            duration_ms: number("duration_ms")?,
-        },
-        "task" => EventKind::Task {
-            child_session: text("child_session")?,
-            child_run: text("child_run")?,
-            depth: number("depth")? as u32,
-            outcome: outcome(&value["outcome"]),
-        },
-        "compaction" => EventKind::Compaction {
-            reason: text("reason")?,
-            messages_before: number("messages_before")? as usize,
-            messages_after: number("messages_after")? as usize,
-        },
-        "log" => EventKind::Log {
-            level: text("level")?,
-            message: text("message")?,
-        },
-        _ => return None,
-    };
-    Some(Event {
-        run_id: text("run_id").unwrap_or_default(),
-        index: number("index").unwrap_or(0),
-        session: text("session").unwrap_or_default(),
-        kind,
-    })
+    serde_json::from_value(value.clone()).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+    use wasm_agent_harness::events::{EventKind, RunOutcome};
 
     #[test]
     fn events_round_trip_through_json() {

@@ -15,13 +15,15 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::message::Usage;
 use crate::provider::pricing::Cost;
 
-/// One thing that happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One thing that happened. It serialises as one JSON object (the kind's
+/// fields next to `run_id`, `index`, `session` and a `type` tag) and reads
+/// back from it, so a client of a server gets the same type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// The run (one operation: a prompt, a skill, a task, a shell call)
     /// this belongs to; empty for harness-wide events ([`EventKind::Idle`]).
@@ -36,7 +38,7 @@ pub struct Event {
 }
 
 /// What an [`Event`] reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// An operation on a session starts.
@@ -157,7 +159,7 @@ pub enum EventKind {
 }
 
 /// How a run or operation ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", content = "detail", rename_all = "snake_case")]
 pub enum RunOutcome {
     /// It finished.
@@ -374,5 +376,21 @@ mod tests {
             serde_json::json!({"run_id": "run-1", "index": 7, "session": "main",
                                "type": "text_delta", "text": "hi"})
         );
+        assert_eq!(serde_json::from_value::<Event>(json).unwrap(), event);
+        let ended = Event {
+            kind: EventKind::Task {
+                child_session: "s.task-1".into(),
+                child_run: "run-2".into(),
+                depth: 1,
+                outcome: Some(RunOutcome::Error("boom".into())),
+            },
+            ..event
+        };
+        let json = serde_json::to_value(&ended).unwrap();
+        assert_eq!(
+            json["outcome"],
+            serde_json::json!({"status": "error", "detail": "boom"})
+        );
+        assert_eq!(serde_json::from_value::<Event>(json).unwrap(), ended);
     }
 }
