@@ -238,6 +238,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
             args.host
         );
     }
+    let runs = state.runs.clone();
     let app = router(state, args.max_body, args.max_file);
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
@@ -259,10 +260,62 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         let _ = writeln!(out, "wasm-agent serve: listening on http://{addr}");
         let _ = out.flush();
     }
-    axum::serve(listener, app)
-        .await
-        .map_err(|e| Error::new(ErrorKind::Io, format!("the server stopped: {e}")))?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::future::IntoFuture::into_future(
+        axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        }),
+    );
+    tokio::pin!(server);
+    tokio::select! {
+        served = &mut server => {
+            served.map_err(|e| Error::new(ErrorKind::Io, format!("the server stopped: {e}")))?;
+        }
+        signal = shutdown_signal() => {
+            eprintln!(
+                "wasm-agent serve: {signal}: no new requests; finishing the runs in progress \
+                 (at most {} s; send it again to stop at once)",
+                SHUTDOWN_GRACE.as_secs()
+            );
+            let _ = stop.send(());
+            let finished = async {
+                runs.wait_until_idle().await;
+                // Requests still open (a stream of a finished run ends
+                // by itself) get the rest of the grace period.
+                let _ = (&mut server).await;
+            };
+            tokio::select! {
+                _ = tokio::time::timeout(SHUTDOWN_GRACE, finished) => {}
+                again = shutdown_signal() => eprintln!("wasm-agent serve: {again} again: stopping now"),
+            }
+            runs.save_all().await;
+        }
+    }
     Ok(0)
+}
+
+/// How long a stopping server waits for runs in progress.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Resolves at Ctrl-C or SIGTERM, naming which.
+async fn shutdown_signal() -> &'static str {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupted"
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                name = interrupt => name,
+                _ = terminate.recv() => "terminated",
+            },
+            Err(_) => interrupt.await,
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await
 }
 
 /// The project named by `--project`, else the one holding the current

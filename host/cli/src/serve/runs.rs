@@ -290,6 +290,31 @@ impl Registry {
         }
     }
 
+    /// Waits until none of this server's runs is running.
+    pub async fn wait_until_idle(&self) {
+        loop {
+            let running: Vec<Arc<Run>> = self
+                .list()
+                .into_iter()
+                .filter(|run| !run.with(Record::done))
+                .collect();
+            let Some(run) = running.first() else { return };
+            let mut changes = run.subscribe();
+            while !run.with(Record::done) {
+                if changes.changed().await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Saves every run of this server to the shared store (at shutdown).
+    pub async fn save_all(&self) {
+        for run in self.list() {
+            self.save(&run).await;
+        }
+    }
+
     /// This server's runs, oldest first.
     pub fn list(&self) -> Vec<Arc<Run>> {
         let map = self.runs.read().unwrap_or_else(|e| e.into_inner());

@@ -56,6 +56,20 @@ impl Server {
         }
     }
 
+    /// Sends SIGTERM and waits (up to 60 s) for the server to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the server did not exit within 60 s of SIGTERM");
+    }
+
     /// `url` + `path`.
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)

@@ -259,3 +259,39 @@ async fn admin_routes_are_opt_in() {
     assert_eq!(server.get("/admin/runs").await.0, 404);
     assert_eq!(server.get("/admin/sandboxes").await.0, 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_lets_a_background_run_finish_and_save_its_session() {
+    let llm = ScriptedLlm::start(vec![
+        Turn::tool_call("t1", "bash", json!({"command": "sleep 1; echo slept"})),
+        Turn::tool_call("t2", "finish", json!({"result": {"label": "bug"}})),
+    ]);
+    let project = Project::new(&llm);
+    project.agent("triage", TRIAGE);
+    let mut server = serve(&project, &[]);
+    let response = trigger(&server, "/agents/triage/issue-9", &[("x-webhook", "true")]).await;
+    assert_eq!(response.status(), 202);
+    // Wait until the run is inside its tool call, then stop the server.
+    for _ in 0..200 {
+        if llm.requests().len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let started = std::time::Instant::now();
+    let status = tokio::task::block_in_place(|| server.terminate());
+    assert!(status.success(), "{status:?}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(llm.requests().len(), 2, "the run went on to its end");
+    let session = std::fs::read_to_string(
+        project
+            .dir
+            .path()
+            .join(".wasm-agent/sessions/triage.issue-9.session.json"),
+    )
+    .expect("the session was saved");
+    assert!(
+        session.contains("slept") && session.contains("finish"),
+        "{session}"
+    );
+}
