@@ -52,18 +52,15 @@ impl DefinitionError {
     }
 
     /// The 1-based line at fault, if known.
+    #[cfg(test)]
     pub fn line(&self) -> Option<usize> {
         self.line
     }
 
     /// The field at fault, if any.
+    #[cfg(test)]
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
-    }
-
-    /// What is wrong, without the place.
-    pub fn message(&self) -> &str {
-        &self.message
     }
 
     /// True when the agent asked for does not exist (a caller's mistake,

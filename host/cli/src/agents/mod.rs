@@ -42,14 +42,6 @@
 //! conversation (not the files) carries over when a session continues;
 //! `local`, host directories and buckets keep their files.
 
-// The runner is the API of `run`, `serve` and `logs`; items only the
-// server (or a future command) uses must not fail the build of the others.
-#![allow(
-    dead_code,
-    unused_imports,
-    reason = "the agents API is shared by several subcommands; each uses a part"
-)]
-
 mod config;
 mod definition;
 mod error;
@@ -58,9 +50,6 @@ mod runner;
 mod sandbox;
 mod template;
 
-pub use config::{Config, ProviderEntry, CONFIG_FILE};
-pub use definition::{AgentDef, CommandSpec, SandboxKind, SandboxSpec};
 pub use error::{DefinitionError, RunError, RunErrorKind};
-pub use project::{Project, PROJECT_DIR};
-pub use runner::{run, RunOutput, RunRequest};
-pub use template::{Template, TemplateError};
+pub use project::Project;
+pub use runner::{run, RunRequest};

@@ -62,11 +62,6 @@ impl Project {
         Ok(self)
     }
 
-    /// The project root.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
