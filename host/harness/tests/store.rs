@@ -76,23 +76,11 @@ async fn directory_sessions_survive_a_restart_and_report_corruption() {
 #[tokio::test]
 async fn bucket_sessions_are_there_for_the_next_process() {
     use std::sync::Arc;
-    use wasm_agent::s3::{Credentials, S3Config, S3Fs, WritePolicy};
-    use wasm_agent_seaweed::SeaweedServer;
+    use wasm_agent::s3::{S3Fs, WritePolicy};
 
-    let server = SeaweedServer::shared();
-    let mut config = S3Config::new(server.unique_bucket("sessions"));
-    config.endpoint = Some(server.endpoint());
-    config.region = Some(server.region().to_owned());
-    config.credentials = Credentials::new(server.access_key(), server.secret_key());
+    let mut config = wasm_agent_s3_support::new_bucket("sessions").await;
     // Write-back: only the store's own flush makes a save durable.
     config.write_policy = WritePolicy::WriteBack;
-    let client = wasm_agent::s3::build_client(&config).await;
-    client
-        .create_bucket()
-        .bucket(&config.bucket)
-        .send()
-        .await
-        .expect("create bucket");
     let bucket = S3Fs::connect(config.clone()).await.unwrap();
     round_trip(&VfsStore::new(Arc::new(bucket), "/agents/sessions")).await;
 

@@ -4,10 +4,9 @@
 
 use crate::support::tools_runtime;
 use std::sync::Arc;
-use wasm_agent::s3::{Credentials, S3Config, S3Fs};
+use wasm_agent::s3::{S3Config, S3Fs};
 use wasm_agent::vfs::{DevFs, MemFs, MountFs, Vfs};
 use wasm_agent::Sandbox;
-use wasm_agent_seaweed::SeaweedServer;
 
 /// Each step runs as its own `exec`, so write-through saves happen
 /// between them as they would for an agent.
@@ -31,18 +30,7 @@ const STEPS: &[&str] = &[
 ];
 
 async fn bucket_fs() -> (S3Fs, S3Config) {
-    let server = SeaweedServer::shared();
-    let mut config = S3Config::new(server.unique_bucket("tools"));
-    config.endpoint = Some(server.endpoint());
-    config.region = Some(server.region().to_owned());
-    config.credentials = Credentials::new(server.access_key(), server.secret_key());
-    let client = wasm_agent::s3::build_client(&config).await;
-    client
-        .create_bucket()
-        .bucket(&config.bucket)
-        .send()
-        .await
-        .expect("create bucket");
+    let config = wasm_agent_s3_support::new_bucket("tools").await;
     (
         S3Fs::connect(config.clone()).await.expect("connect"),
         config,

@@ -3,7 +3,7 @@
 //! checkpoints, and the errors users meet.
 
 use crate::cli::{wasm_agent, Run};
-use wasm_agent::s3::{build_client, Credentials, S3Config, S3Fs};
+use wasm_agent::s3::{S3Config, S3Fs};
 use wasm_agent::vfs::Vfs;
 use wasm_agent_seaweed::SeaweedServer;
 
@@ -19,26 +19,9 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-fn config(bucket: &str) -> S3Config {
-    let server = server();
-    let mut config = S3Config::from_url(&format!("s3://{bucket}")).expect("bucket URL");
-    config.endpoint = Some(server.endpoint());
-    config.region = Some(server.region().to_owned());
-    config.credentials = Credentials::new(server.access_key(), server.secret_key());
-    config
-}
-
 /// Creates a bucket named `name`.
 fn create_bucket(name: &str) {
-    block_on(async {
-        build_client(&config(name))
-            .await
-            .create_bucket()
-            .bucket(name)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("create bucket {name}: {e:?}"));
-    });
+    block_on(wasm_agent_s3_support::create_bucket(name));
 }
 
 /// A new, empty bucket.
@@ -51,10 +34,8 @@ fn new_bucket(hint: &str) -> String {
 /// The bytes of `path` in `url` (`s3://bucket[/prefix]`), read by the
 /// library rather than the CLI; `None` when absent.
 fn read(url: &str, path: &str) -> Option<String> {
-    let mut config = config("unused");
     let parsed = S3Config::from_url(url).expect("URL");
-    config.bucket = parsed.bucket;
-    config.prefix = parsed.prefix;
+    let config = wasm_agent_s3_support::config(&parsed.bucket, &parsed.prefix);
     block_on(async {
         let fs = S3Fs::connect(config).await.expect("connect");
         fs.read_file(path)

@@ -1,7 +1,7 @@
 //! Agents working in a bucket prefix (SeaweedFS on 127.0.0.1).
 
 use serde_json::json;
-use wasm_agent::s3::{build_client, Credentials, S3Config, S3Fs};
+use wasm_agent::s3::S3Fs;
 use wasm_agent::vfs::Vfs;
 use wasm_agent_scripted_llm::{ScriptedLlm, Turn};
 use wasm_agent_seaweed::SeaweedServer;
@@ -16,28 +16,13 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-/// The server's location of `bucket/prefix`.
-fn config(bucket: &str, prefix: &str) -> S3Config {
-    let server = SeaweedServer::shared();
-    let mut config = S3Config::new(bucket);
-    config.prefix = prefix.to_owned();
-    config.endpoint = Some(server.endpoint());
-    config.region = Some(server.region().to_owned());
-    config.credentials = Credentials::new(server.access_key(), server.secret_key());
-    config
-}
+use wasm_agent_s3_support::config;
 
 /// A new bucket whose `work/input.txt` says `original`.
 fn bucket_with_input() -> String {
     let bucket = SeaweedServer::shared().unique_bucket("agent-run");
     block_on(async {
-        build_client(&config(&bucket, ""))
-            .await
-            .create_bucket()
-            .bucket(&bucket)
-            .send()
-            .await
-            .expect("create bucket");
+        wasm_agent_s3_support::create_bucket(&bucket).await;
         let fs = S3Fs::connect(config(&bucket, "work")).await.unwrap();
         fs.write_file("/input.txt", b"original\n").await.unwrap();
         fs.flush().await.unwrap();

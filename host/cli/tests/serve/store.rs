@@ -5,31 +5,15 @@
 use crate::project::{parse_sse, Project, TRIAGE};
 use crate::server::{status_json, Server};
 use serde_json::json;
-use wasm_agent::s3::{build_client, Credentials, S3Config, S3Fs};
+use wasm_agent::s3::S3Fs;
 use wasm_agent::vfs::Vfs;
 use wasm_agent_scripted_llm::{ScriptedLlm, Turn};
 use wasm_agent_seaweed::SeaweedServer;
 
-fn config(bucket: &str, prefix: &str) -> S3Config {
-    let server = SeaweedServer::shared();
-    let mut config = S3Config::new(bucket);
-    config.prefix = prefix.to_owned();
-    config.endpoint = Some(server.endpoint());
-    config.region = Some(server.region().to_owned());
-    config.credentials = Credentials::new(server.access_key(), server.secret_key());
-    config
-}
+use wasm_agent_s3_support::config;
 
 async fn new_bucket(hint: &str) -> String {
-    let bucket = SeaweedServer::shared().unique_bucket(hint);
-    build_client(&config(&bucket, ""))
-        .await
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("create bucket");
-    bucket
+    wasm_agent_s3_support::new_bucket(hint).await.bucket
 }
 
 /// A server of `project` with its store in `bucket/state`.

@@ -102,21 +102,9 @@ async fn a_host_directory_sandbox_changes_the_host_files() {
 
 #[tokio::test]
 async fn a_bucket_sandbox_keeps_the_agents_work_in_the_bucket() {
-    use wasm_agent::s3::{Credentials, S3Config, S3Fs};
-    use wasm_agent_seaweed::SeaweedServer;
+    use wasm_agent::s3::S3Fs;
 
-    let seaweed = SeaweedServer::shared();
-    let mut config = S3Config::new(seaweed.unique_bucket("agent"));
-    config.endpoint = Some(seaweed.endpoint());
-    config.region = Some(seaweed.region().to_owned());
-    config.credentials = Credentials::new(seaweed.access_key(), seaweed.secret_key());
-    let client = wasm_agent::s3::build_client(&config).await;
-    client
-        .create_bucket()
-        .bucket(&config.bucket)
-        .send()
-        .await
-        .expect("create bucket");
+    let config = wasm_agent_s3_support::new_bucket("agent").await;
 
     let server = ScriptedLlm::start(vec![
         Turn::tool_call(

@@ -1,31 +1,14 @@
 //! A fresh bucket per test and clients for it.
 
 use aws_sdk_s3::Client;
-use wasm_agent_s3::{Credentials, S3Config, S3Fs, WritePolicy};
+use wasm_agent_s3::{S3Config, S3Fs, WritePolicy};
 use wasm_agent_seaweed::SeaweedServer;
+
+pub use wasm_agent_s3_support::new_bucket;
 
 /// The configuration for `bucket` on `server`.
 pub fn config(server: &SeaweedServer, bucket: &str) -> S3Config {
-    let mut config = S3Config::new(bucket);
-    config.endpoint = Some(server.endpoint());
-    config.region = Some(server.region().to_owned());
-    config.credentials = Credentials::new(server.access_key(), server.secret_key());
-    config
-}
-
-/// Creates a new, empty bucket on the shared server; returns its config.
-pub async fn new_bucket(hint: &str) -> S3Config {
-    let server = SeaweedServer::shared();
-    let bucket = server.unique_bucket(hint);
-    let config = config(server, &bucket);
-    let client = wasm_agent_s3::build_client(&config).await;
-    client
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("create bucket {bucket}: {e:?}"));
-    config
+    wasm_agent_s3_support::config_on(server, bucket, "")
 }
 
 /// A filesystem on a new bucket with the given write policy.
