@@ -165,7 +165,7 @@ pub fn parse(
             "description" => def.description = Some(string(&key, value).map_err(fail)?),
             "model" => {
                 let model = string(&key, value).map_err(fail)?;
-                check_model(&model).map_err(fail)?;
+                wasm_agent_harness::provider::registry::check_model(&model).map_err(fail)?;
                 def.model = Some(model);
             }
             "sandbox" => def.sandbox = sandbox(value, root).map_err(fail)?,
@@ -259,21 +259,6 @@ fn string(key: &str, value: Value) -> Result<String, String> {
         Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
         Value::String(_) => Err(format!("'{key}' is empty")),
         other => Err(format!("must be a string, not {other}")),
-    }
-}
-
-/// Refuses a model that is not `provider/model-id`.
-fn check_model(model: &str) -> Result<(), String> {
-    match model.split_once('/') {
-        Some((provider, id))
-            if !provider.is_empty() && !id.is_empty() && !model.contains(char::is_whitespace) =>
-        {
-            Ok(())
-        }
-        _ => Err(format!(
-            "model '{model}' is not of the form provider/model-id \
-             (for example anthropic/claude-sonnet-4-5)"
-        )),
     }
 }
 

@@ -126,7 +126,8 @@ impl Role {
                 }
                 "model" => {
                     let model = string(value)?;
-                    check_model(&model).map_err(|message| fail(&key, message))?;
+                    crate::provider::registry::check_model(&model)
+                        .map_err(|message| fail(&key, message))?;
                     role.model = Some(model);
                 }
                 key if THINKING_KEYS.contains(&key) => {
@@ -154,21 +155,6 @@ impl Role {
             }
         }
         Ok(role)
-    }
-}
-
-/// Refuses a model that is not `provider/model-id`.
-fn check_model(model: &str) -> Result<(), String> {
-    match model.split_once('/') {
-        Some((provider, id))
-            if !provider.is_empty() && !id.is_empty() && !model.contains(char::is_whitespace) =>
-        {
-            Ok(())
-        }
-        _ => Err(format!(
-            "model '{model}' is not of the form provider/model-id \
-             (for example anthropic/claude-sonnet-4-5)"
-        )),
     }
 }
 
@@ -324,18 +310,5 @@ pub fn resolve(call: &ModelChoice, role: Option<&Role>, harness: &ModelChoice) -
             .thinking_level
             .or(role_thinking)
             .or(harness.thinking_level),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn models_need_a_provider_and_an_id() {
-        assert!(check_model("openrouter/anthropic/claude-sonnet-4").is_ok());
-        for bad in ["claude", "/x", "x/", "a/b c"] {
-            assert!(check_model(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -228,8 +228,33 @@ impl Providers {
     }
 }
 
+/// Checks that `model` has the form `provider/model-id` (without
+/// whitespace), before any provider is looked up; the error says what the
+/// form is.
+pub fn check_model(model: &str) -> Result<(), String> {
+    match model.split_once('/') {
+        Some((provider, id))
+            if !provider.is_empty() && !id.is_empty() && !model.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "model '{model}' is not of the form provider/model-id \
+             (for example anthropic/claude-sonnet-4-5)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn models_need_a_provider_and_an_id() {
+        assert!(check_model("openrouter/anthropic/claude-sonnet-4").is_ok());
+        for bad in ["claude", "/x", "x/", "a/b c"] {
+            assert!(check_model(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]
