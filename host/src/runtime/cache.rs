@@ -170,15 +170,17 @@ impl<'a> ArtifactCache<'a> {
             return unsafe { Module::deserialize(self.engine, &compiled) }
                 .map_err(|e| invalid(name, e));
         }
-        self.deserialize(&key).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Io,
-                format!(
-                    "cannot load the compiled module just written to {}",
-                    path.display()
-                ),
-            )
-        })
+        // Mapping the file lets every process share its pages. Another
+        // compile of the same module may be replacing it right now (its own
+        // complete copy, renamed over ours); if the file cannot be mapped,
+        // the bytes in hand are as good.
+        match self.deserialize(&key) {
+            Some(module) => Ok(module),
+            // SAFETY: `compiled` was produced just now by this engine.
+            None => {
+                unsafe { Module::deserialize(self.engine, &compiled) }.map_err(|e| invalid(name, e))
+            }
+        }
     }
 }
 
@@ -222,13 +224,21 @@ fn invalid(name: &str, err: wasmtime::Error) -> Error {
     )
 }
 
+/// Writes `bytes` to a temporary file of its own and renames it to
+/// `path`, so a reader sees the old file or the whole new one. The
+/// temporary name is unique per call: two runtimes of one process (tests
+/// in parallel) compiling the same module at once must not write into one
+/// file, or one of them renames the other's half-written bytes into place.
 fn store_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
-        ".{}.{}.tmp",
+        ".{}.{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
-        std::process::id()
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
@@ -239,6 +249,30 @@ mod tests {
     use super::*;
 
     const WAT: &str = r#"(module (memory (export "memory") 1) (func (export "_start")))"#;
+
+    #[test]
+    fn concurrent_stores_of_one_path_each_land_whole() {
+        // Two runtimes of one process compiling the same module write the
+        // same artifact at once; each write must land whole or not at all.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("artifact.cwasm");
+        std::thread::scope(|scope| {
+            for writer in 0..8u8 {
+                let path = &path;
+                scope.spawn(move || {
+                    let bytes = vec![writer; 4 << 20];
+                    for _ in 0..4 {
+                        store_atomically(path, &bytes).expect("every store succeeds");
+                    }
+                });
+            }
+        });
+        let stored = std::fs::read(&path).unwrap();
+        assert_eq!(stored.len(), 4 << 20);
+        assert!(stored.iter().all(|&b| b == stored[0]), "a mix of writers");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "temporary files left behind");
+    }
 
     #[test]
     fn a_recorded_file_loads_without_being_read_until_it_changes() {
