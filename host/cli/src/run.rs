@@ -170,14 +170,24 @@ async fn run_inner(args: RunArgs) -> Result<(), Failure> {
             let _ = events_print::ndjson(&mut std::io::stdout().lock(), event);
         }),
     };
+    // Ctrl-C (or SIGTERM) aborts the run; the session keeps what happened.
+    let interrupt = tokio_util::sync::CancellationToken::new();
+    let on_signal = interrupt.clone();
+    let signals = tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("\nwasm-agent run: interrupted; saving the session");
+        on_signal.cancel();
+    });
     let request = RunRequest {
         agent: args.agent.clone(),
         id: args.id.clone(),
         payload,
         model,
         env,
+        interrupt: Some(interrupt),
     };
     let finished = agents::run(&project, request, store, observe).await;
+    signals.abort();
     // Streamed text may have left a line open.
     let _ = printer
         .lock()

@@ -29,6 +29,9 @@ pub struct RunRequest {
     /// Variables for `{{env.NAME}}`, `${NAME}` in host-command env and
     /// provider keys, looked up before the process environment.
     pub env: Vec<(String, String)>,
+    /// Cancelling it aborts the run (Ctrl-C): the model call and tools in
+    /// flight stop, and the session is saved as far as it got.
+    pub interrupt: Option<tokio_util::sync::CancellationToken>,
 }
 
 /// What a run gave.
@@ -122,7 +125,20 @@ pub async fn run(
             only_tools: def.tools.clone(),
             ..PromptOptions::default()
         };
-        session.prompt(prompt, options).await
+        let operation = session.prompt(prompt, options);
+        let abort = operation.abort_handle();
+        tokio::pin!(operation);
+        match &request.interrupt {
+            Some(interrupt) => tokio::select! {
+                answer = &mut operation => answer,
+                () = interrupt.cancelled() => {
+                    abort.abort();
+                    // The aborted operation saves the session before it ends.
+                    operation.await
+                }
+            },
+            None => operation.await,
+        }
     }
     .await;
     // Forked and bucket sandboxes hold writes until flushed; a failed

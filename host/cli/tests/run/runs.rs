@@ -258,3 +258,59 @@ fn an_agent_can_be_offered_only_some_tools() {
         .run(&["typo", "--id", "r2"])
         .fails(1, "typo.md:2: 'tools': tool name 'no such' may hold only");
 }
+
+#[test]
+fn ctrl_c_aborts_the_run_and_keeps_the_session() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let server = ScriptedLlm::start(vec![
+        Turn::tool_call("t1", "bash", json!({"command": "sleep 30"})),
+        Turn::text("resumed"),
+    ]);
+    let project = Project::new(&server);
+    project.agent("waiter", "---\n---\nWait.\n");
+    let child = Command::new(env!("CARGO_BIN_EXE_wasm-agent"))
+        .args(["run", "waiter", "--id", "w1"])
+        .current_dir(project.path())
+        .env("SCRIPTED_KEY", "test-key")
+        .env_remove("WASM_AGENT_MODEL")
+        .env_remove("WASM_AGENT_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wasm-agent starts");
+    // Wait until the model asked for the sleep, then interrupt.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.requests().is_empty() {
+        assert!(Instant::now() < deadline, "the run never called the model");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let interrupted = Instant::now();
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(10),
+        "the sleep was aborted"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; saving the session"),
+        "{stderr}"
+    );
+    let session = std::fs::read_to_string(
+        project
+            .path()
+            .join(".wasm-agent/sessions/waiter.w1.session.json"),
+    )
+    .unwrap();
+    assert!(session.contains("cancelled"), "{session}");
+    // The same id goes on from there.
+    let run = project.run(&["waiter", "--id", "w1"]);
+    assert_eq!(run.json(), json!({"text": "resumed"}));
+}
