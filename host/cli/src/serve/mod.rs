@@ -239,6 +239,7 @@ async fn serve(args: ServeArgs) -> Result<i32> {
         );
     }
     let runs = state.runs.clone();
+    let stopping = state.agents.as_ref().map(|agents| agents.stopping.clone());
     let app = router(state, args.max_body, args.max_file);
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
@@ -284,9 +285,20 @@ async fn serve(args: ServeArgs) -> Result<i32> {
                 // by itself) get the rest of the grace period.
                 let _ = (&mut server).await;
             };
-            tokio::select! {
-                _ = tokio::time::timeout(SHUTDOWN_GRACE, finished) => {}
-                again = shutdown_signal() => eprintln!("wasm-agent serve: {again} again: stopping now"),
+            let done = tokio::select! {
+                finished = tokio::time::timeout(SHUTDOWN_GRACE, finished) => finished.is_ok(),
+                again = shutdown_signal() => {
+                    eprintln!("wasm-agent serve: {again} again: stopping now");
+                    false
+                }
+            };
+            if !done {
+                // Abort what is still running; each run saves its session
+                // as far as it got.
+                if let Some(stopping) = &stopping {
+                    stopping.cancel();
+                    let _ = tokio::time::timeout(ABORT_GRACE, runs.wait_until_idle()).await;
+                }
             }
             runs.save_all().await;
         }
@@ -296,6 +308,9 @@ async fn serve(args: ServeArgs) -> Result<i32> {
 
 /// How long a stopping server waits for runs in progress.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long aborted runs get to save their sessions.
+const ABORT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves at Ctrl-C or SIGTERM, naming which.
 async fn shutdown_signal() -> &'static str {

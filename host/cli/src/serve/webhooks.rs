@@ -41,6 +41,9 @@ pub struct Agents {
     pub store: Arc<dyn SessionStore>,
     /// One lock per session with a run going on here.
     queues: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Cancelled when a stopping server's grace period is over: the runs
+    /// still going are aborted and their sessions saved as far as they got.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl Agents {
@@ -50,6 +53,7 @@ impl Agents {
             project,
             store,
             queues: Mutex::default(),
+            stopping: tokio_util::sync::CancellationToken::new(),
         }
     }
 
@@ -222,6 +226,7 @@ async fn execute(
             agent,
             id: session,
             payload,
+            interrupt: Some(agents.stopping.clone()),
             ..RunRequest::default()
         };
         let outcome = agents::run(&agents.project, request, agents.store.clone(), observe).await;

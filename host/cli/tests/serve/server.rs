@@ -58,9 +58,21 @@ impl Server {
 
     /// Sends SIGTERM and waits (up to 60 s) for the server to exit.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal("TERM");
+        self.wait()
+    }
+
+    /// Sends the signal `name` (`TERM`, `INT`).
+    pub fn signal(&self, name: &str) {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status();
-        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        let sent = Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{name} {pid}");
+    }
+
+    /// Waits (up to 60 s) for the server to exit.
+    pub fn wait(&mut self) -> std::process::ExitStatus {
         for _ in 0..600 {
             if let Some(status) = self.child.try_wait().expect("wait for the server") {
                 return status;

@@ -295,3 +295,42 @@ async fn sigterm_lets_a_background_run_finish_and_save_its_session() {
         "{session}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_signal_aborts_the_runs_and_saves_their_sessions() {
+    let llm = ScriptedLlm::start(vec![Turn::tool_call(
+        "t1",
+        "bash",
+        json!({"command": "sleep 60"}),
+    )]);
+    let project = Project::new(&llm);
+    project.agent("triage", TRIAGE);
+    let mut server = serve(&project, &[]);
+    let response = trigger(&server, "/agents/triage/issue-10", &[("x-webhook", "true")]).await;
+    assert_eq!(response.status(), 202);
+    for _ in 0..200 {
+        if llm.requests().len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    server.signal("TERM");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.signal("TERM");
+    let status = tokio::task::block_in_place(|| server.wait());
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the sleep was aborted"
+    );
+    let session = std::fs::read_to_string(
+        project
+            .dir
+            .path()
+            .join(".wasm-agent/sessions/triage.issue-10.session.json"),
+    )
+    .expect("the session was saved");
+    assert!(session.contains("cancelled"), "{session}");
+}
