@@ -663,6 +663,9 @@ async fn run_agent(
     });
     let mut state = session.state.lock().await;
     append_user_text(&mut state.messages, request.text);
+    // What the turns cost so far, kept here too: a run that fails after
+    // some turns has still spent their tokens.
+    let mut spent = (Usage::default(), 0u32);
     let mut on_event = |event: LoopEvent| {
         let kind = match event {
             LoopEvent::TurnStart { turn } => EventKind::TurnStart { turn },
@@ -682,11 +685,15 @@ async fn run_agent(
                 is_error: output.is_error,
                 duration_ms: duration.as_millis() as u64,
             },
-            LoopEvent::TurnEnd { turn, usage } => EventKind::TurnEnd {
-                turn,
-                usage,
-                cost: price(&usage),
-            },
+            LoopEvent::TurnEnd { turn, usage } => {
+                spent.0 += usage;
+                spent.1 = turn;
+                EventKind::TurnEnd {
+                    turn,
+                    usage,
+                    cost: price(&usage),
+                }
+            }
             LoopEvent::Compacted {
                 reason,
                 messages_before,
@@ -745,13 +752,15 @@ async fn run_agent(
             })
         }
         Err(err) => {
+            let (usage, turns) = spent;
+            state.usage += usage;
             drop(state);
             let err = HarnessError::from(err);
             emitter.emit(EventKind::RunEnd {
                 outcome: outcome_of::<()>(&Err(err.clone())),
-                usage: Usage::default(),
-                cost: None,
-                turns: 0,
+                usage,
+                cost: price(&usage),
+                turns,
             });
             Err(err)
         }

@@ -265,3 +265,35 @@ async fn sessions_survive_a_restart_and_can_be_listed_and_deleted() {
     assert!(harness.sessions().list().await.unwrap().is_empty());
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 }
+
+#[tokio::test]
+async fn a_failed_run_still_counts_the_tokens_of_its_turns() {
+    let server = ScriptedLlm::start(vec![
+        Turn::tool_call("t1", "bash", json!({"command": "true"})).with_usage(300, 20),
+        Turn::text("cut").malformed(Fault::InvalidJson),
+    ]);
+    let harness = harness(&server).await;
+    let recorder = Recorder::on(&harness);
+    let session = harness.session("s").await.unwrap();
+    session
+        .prompt("go", PromptOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(session.usage().await.input_tokens, 300);
+    let ends: Vec<_> = recorder
+        .events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::RunEnd {
+                usage,
+                turns,
+                outcome,
+                ..
+            } => Some((usage.input_tokens, turns, outcome)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ends.len(), 1);
+    assert_eq!((ends[0].0, ends[0].1), (300, 1));
+    assert!(matches!(ends[0].2, RunOutcome::Error(_)));
+}
