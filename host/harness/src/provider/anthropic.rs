@@ -93,10 +93,20 @@ fn stop_reason(reason: Option<&str>) -> StopReason {
 }
 
 /// Adds the counts present in an Anthropic `usage` object.
+///
+/// Anthropic's `input_tokens` counts only the prompt tokens that were
+/// neither read from nor written to the cache; [`Usage::input_tokens`]
+/// counts the whole prompt, so the cache counts are added in. The object
+/// may come in pieces (`message_start`, then `message_delta`), each
+/// holding some counts: the uncached part is recovered from the total
+/// before new counts replace old ones.
 fn read_usage(value: &Value, usage: &mut Usage) {
     let get = |name: &str| value[name].as_u64();
+    let mut uncached = usage
+        .input_tokens
+        .saturating_sub(usage.cache_read_tokens + usage.cache_write_tokens);
     if let Some(n) = get("input_tokens") {
-        usage.input_tokens = n;
+        uncached = n;
     }
     if let Some(n) = get("output_tokens") {
         usage.output_tokens = n;
@@ -107,6 +117,29 @@ fn read_usage(value: &Value, usage: &mut Usage) {
     if let Some(n) = get("cache_creation_input_tokens") {
         usage.cache_write_tokens = n;
     }
+    usage.input_tokens = uncached + usage.cache_read_tokens + usage.cache_write_tokens;
+}
+
+#[cfg(test)]
+#[test]
+fn usage_in_pieces_keeps_the_cached_part_in_the_prompt_count() {
+    let mut usage = Usage::default();
+    read_usage(
+        &serde_json::json!({"input_tokens": 10, "cache_read_input_tokens": 100,
+                            "cache_creation_input_tokens": 5, "output_tokens": 1}),
+        &mut usage,
+    );
+    assert_eq!((usage.input_tokens, usage.cache_read_tokens), (115, 100));
+    // A later piece with only the output count changes nothing else.
+    read_usage(&serde_json::json!({"output_tokens": 42}), &mut usage);
+    assert_eq!((usage.input_tokens, usage.output_tokens), (115, 42));
+    // A later piece repeating every count gives the same totals.
+    read_usage(
+        &serde_json::json!({"input_tokens": 10, "cache_read_input_tokens": 100,
+                            "cache_creation_input_tokens": 5, "output_tokens": 42}),
+        &mut usage,
+    );
+    assert_eq!(usage.input_tokens, 115);
 }
 
 /// A block being streamed.
@@ -447,6 +480,10 @@ data: {"type":"message_stop"}
         assert_eq!(response.message.text(), "Done.");
         assert_eq!(response.message.content.len(), 1);
         assert_eq!(response.usage.cache_read_tokens, 4);
+        assert_eq!(
+            response.usage.input_tokens, 14,
+            "the whole prompt, cached part included"
+        );
         let overflow = json!({"type": "error", "error": {"type": "invalid_request_error",
             "message": "prompt is too long: 210000 tokens > 200000 maximum"}});
         assert!(parse_response(&overflow).unwrap_err().is_context_overflow());
