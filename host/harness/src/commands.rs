@@ -141,13 +141,6 @@ impl HostProgram {
 
     async fn run(&self, call: HostCall) -> i32 {
         let name = call.argv.first().cloned().unwrap_or_default();
-        let input = match call.read_stdin().await {
-            Ok(input) => input,
-            Err(err) => {
-                let _ = call.write_stderr(format!("{name}: {err}\n")).await;
-                return 1;
-            }
-        };
         let mut command = tokio::process::Command::new(&self.program);
         command
             .args(call.argv.iter().skip(1))
@@ -177,21 +170,44 @@ impl HostProgram {
                 return 127;
             }
         };
-        if let Some(mut stdin) = child.stdin.take() {
-            // A program that exits without reading its input is not an
-            // error of ours.
-            let _ = stdin.write_all(&input).await;
-        }
-        match child.wait_with_output().await {
-            Ok(output) => {
-                let _ = call.write_stdout(&output.stdout).await;
-                let _ = call.write_stderr(&output.stderr).await;
-                output.status.code().unwrap_or(128 + 9)
+        // Input and output stream both ways at once, so a program that
+        // reads a little (`head`) or writes a lot works like in a pipeline.
+        let (to_child, from_child, errors) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take());
+        let feed = async {
+            let Some(mut to_child) = to_child else { return };
+            let mut buffer = vec![0; 64 * 1024];
+            // Ends at the end of the input, or when the program stops
+            // reading (it exited, or closed its input).
+            while let Ok(n @ 1..) = call.stdin.read(&mut buffer).await {
+                if to_child.write_all(&buffer[..n]).await.is_err() {
+                    break;
+                }
             }
+        };
+        let copy_out = copy_to(from_child, &call.stdout);
+        let copy_err = copy_to(errors, &call.stderr);
+        tokio::join!(feed, copy_out, copy_err);
+        match child.wait().await {
+            Ok(status) => status.code().unwrap_or(128 + 9),
             Err(err) => {
                 let _ = call.write_stderr(format!("{name}: {err}\n")).await;
                 1
             }
+        }
+    }
+}
+
+/// Copies a program's output stream to `out` until either ends.
+async fn copy_to(from: Option<impl tokio::io::AsyncRead + Unpin>, out: &wasm_agent::io::Output) {
+    use tokio::io::AsyncReadExt;
+    let Some(mut from) = from else { return };
+    let mut buffer = vec![0; 64 * 1024];
+    while let Ok(n @ 1..) = from.read(&mut buffer).await {
+        if out.write_all(&buffer[..n]).await.is_err() {
+            // Nobody reads any more (`| head`): dropping our end lets the
+            // program see a closed pipe.
+            break;
         }
     }
 }
