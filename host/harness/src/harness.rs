@@ -335,18 +335,16 @@ impl Harness {
     /// The session `name`: the live one, else the saved one, else a new
     /// one.
     pub async fn session(&self, name: &str) -> Result<Session, HarnessError> {
-        if let Some(live) = self.live(name) {
-            return Ok(live);
+        match self.sessions().get(name).await? {
+            Some(session) => Ok(session),
+            None => self.start_session(name).await,
         }
-        let record = match &self.inner.store {
-            Some(store) => store.load(name).await?,
-            None => None,
-        };
-        let is_new = record.is_none();
-        let session = self.adopt(name, record.unwrap_or_default());
-        if is_new {
-            session.save().await?;
-        }
+    }
+
+    /// A new, empty session `name`, saved at once so it is listed.
+    async fn start_session(&self, name: &str) -> Result<Session, HarnessError> {
+        let session = self.adopt(name, crate::store::SessionRecord::default());
+        session.save().await?;
         Ok(session)
     }
 
@@ -441,23 +439,11 @@ impl Harness {
         Ok(())
     }
 
-    /// Closes every MCP connection and saves every live session.
+    /// Closes every MCP connection. (Sessions need no closing: each is
+    /// saved when it is created and after every operation.)
     pub async fn close(&self) -> Result<(), HarnessError> {
         for server in self.inner.mcp.lock().await.drain(..) {
             server.close().await;
-        }
-        let sessions: Vec<Session> = {
-            let live = self
-                .inner
-                .sessions
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            live.values()
-                .map(|inner| Session::from_inner(inner.clone()))
-                .collect()
-        };
-        for session in sessions {
-            session.save().await?;
         }
         Ok(())
     }
@@ -534,7 +520,7 @@ impl Sessions<'_> {
                  or delete it first"
             )));
         }
-        self.harness.session(name).await
+        self.harness.start_session(name).await
     }
 
     /// Deletes the session `name` (live and saved). A session running an
