@@ -263,12 +263,20 @@ impl SessionInner {
         })
     }
 
-    /// The name of the next child task.
-    pub(crate) fn next_task_name(&self) -> String {
-        format!(
+    /// A task's session: a fresh conversation one level deeper, over the
+    /// same harness, never saved.
+    pub(crate) fn child(&self) -> Arc<SessionInner> {
+        let name = format!(
             "{}.task-{}",
             self.name,
             self.tasks.fetch_add(1, Ordering::Relaxed) + 1
+        );
+        SessionInner::new(
+            self.harness.clone(),
+            name,
+            SessionRecord::default(),
+            self.depth + 1,
+            false,
         )
     }
 
@@ -322,6 +330,9 @@ pub(crate) struct AgentRequest {
     pub(crate) options: PromptOptions,
     /// For a task: the model and commands of the run that started it.
     pub(crate) inherited: Option<Inherited>,
+    /// The context of the working directory, when the caller read it
+    /// already (a skill looks itself up in it); else the run reads it.
+    pub(crate) context: Option<Context>,
 }
 
 /// What a task takes from the run that started it.
@@ -370,6 +381,7 @@ impl Session {
             text: text.into(),
             options,
             inherited: None,
+            context: None,
         })
     }
 
@@ -403,6 +415,7 @@ impl Session {
                 text,
                 options,
                 inherited: None,
+                context: Some(context),
             };
             run_operation(session, request, run_id, cancel).await
         })
@@ -419,18 +432,13 @@ impl Session {
                 "tasks nest at most {MAX_TASK_DEPTH} deep"
             )));
         }
-        let child = SessionInner::new(
-            parent.harness.clone(),
-            parent.next_task_name(),
-            SessionRecord::default(),
-            parent.depth + 1,
-            false,
-        );
+        let child = parent.child();
         let request = AgentRequest {
             operation: "task",
             text: text.into(),
             options,
             inherited: None,
+            context: None,
         };
         // The task is this session's operation while it runs.
         parent.start("task", move |run_id, cancel| {
@@ -585,9 +593,12 @@ async fn run_agent(
 
     // What the model knows: the system prompt with the role, AGENTS.md
     // and the skills seen from the working directory.
-    let context = Context::load(&*fs, &cwd)
-        .await
-        .map_err(|e| HarnessError::Config(e.to_string()))?;
+    let context = match request.context {
+        Some(context) => context,
+        None => Context::load(&*fs, &cwd)
+            .await
+            .map_err(|e| HarnessError::Config(e.to_string()))?,
+    };
     for problem in &context.problems {
         emitter.log("warn", format!("skill skipped: {problem}"));
     }

@@ -18,7 +18,6 @@ use crate::events::{Emitter, EventKind};
 use crate::session::{
     outcome_of, run_operation, AgentRequest, Inherited, PromptOptions, SessionInner, MAX_TASK_DEPTH,
 };
-use crate::store::SessionRecord;
 use crate::tools::{validate, Tool, ToolContext, ToolOutput};
 
 /// `task`, bound to the run that offers it.
@@ -75,13 +74,7 @@ impl Tool for TaskTool {
             },
             None => ctx.cwd.clone(),
         };
-        let child = SessionInner::new(
-            self.parent.harness.clone(),
-            self.parent.next_task_name(),
-            SessionRecord::default(),
-            depth,
-            false,
-        );
+        let child = self.parent.child();
         let child_run = self.parent.harness.run_id();
         self.emitter.emit(EventKind::Task {
             child_session: child.name.clone(),
@@ -98,6 +91,7 @@ impl Tool for TaskTool {
                 ..PromptOptions::default()
             },
             inherited: Some(self.inherited.clone()),
+            context: None,
         };
         let child_name = child.name.clone();
         let result =
