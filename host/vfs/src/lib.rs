@@ -194,6 +194,23 @@ pub trait VfsFile: Send + Sync + fmt::Debug {
     /// Reads up to `buf.len()` bytes at `offset`; returns 0 at end of file.
     async fn read_at(&self, buf: &mut [u8], offset: u64) -> VfsResult<usize>;
 
+    /// Reads at `offset` until `buf` is full or the file ends; returns the
+    /// count. A short [`read_at`](Self::read_at) of a backend does not
+    /// mean the end: only a read of 0 does.
+    async fn read_full_at(&self, buf: &mut [u8], offset: u64) -> VfsResult<usize> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            let n = self
+                .read_at(&mut buf[filled..], offset + filled as u64)
+                .await?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        Ok(filled)
+    }
+
     /// Writes `buf` at `offset`, growing the file (zero-filled) if needed.
     /// Returns the number of bytes written (all of them unless an error
     /// such as `ENOSPC` interrupts).

@@ -81,9 +81,7 @@ async fn read(ctx: &ToolContext, args: &Value, schema: &Value) -> Result<String,
         .map_err(|err| format!("read: cannot read {path}: {err}"))?;
     let failed = |err: VfsError| format!("read: cannot read {path}: {err}");
     let mut head = vec![0; SNIFF_BYTES];
-    let n = read_full(file.as_ref(), &mut head, 0)
-        .await
-        .map_err(failed)?;
+    let n = file.read_full_at(&mut head, 0).await.map_err(failed)?;
     head.truncate(n);
     if is_binary(&head, (n as u64) < SNIFF_BYTES as u64) {
         return Ok(format!(
@@ -191,21 +189,6 @@ async fn scan(file: &dyn VfsFile, first: u64, last: u64, count_all: bool) -> Vfs
     }
     window.complete = true;
     Ok(window)
-}
-
-/// Fills `buf` from `offset` as far as the file goes; returns the length.
-async fn read_full(file: &dyn VfsFile, buf: &mut [u8], offset: u64) -> VfsResult<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        let n = file
-            .read_at(&mut buf[filled..], offset + filled as u64)
-            .await?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    Ok(filled)
 }
 
 /// NUL bytes or invalid UTF-8 in `head`, the first bytes of a file

@@ -15,7 +15,6 @@
 //! of a merge is its own change. Files and directories the merge creates
 //! get theirs' permission bits where ours keeps any.
 
-use super::compare::read_full;
 use super::plan::Step;
 use super::Changes;
 use crate::{Errno, FileType, OpenOptions, Vfs, VfsError, VfsFile, VfsResult};
@@ -177,7 +176,7 @@ async fn stream(source: &dyn VfsFile, target: &dyn VfsFile) -> VfsResult<()> {
     let mut buf = vec![0; CHUNK];
     let mut offset = 0u64;
     loop {
-        let n = read_full(source, &mut buf, offset).await?;
+        let n = source.read_full_at(&mut buf, offset).await?;
         let mut written = 0;
         while written < n {
             written += target

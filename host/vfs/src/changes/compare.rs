@@ -64,8 +64,8 @@ async fn same_bytes(a: &dyn VfsFile, b: &dyn VfsFile) -> VfsResult<bool> {
     let (mut buf_a, mut buf_b) = (vec![0; CHUNK], vec![0; CHUNK]);
     let mut offset = 0u64;
     loop {
-        let n = read_full(a, &mut buf_a, offset).await?;
-        let m = read_full(b, &mut buf_b, offset).await?;
+        let n = a.read_full_at(&mut buf_a, offset).await?;
+        let m = b.read_full_at(&mut buf_b, offset).await?;
         if buf_a[..n] != buf_b[..m] {
             return Ok(false);
         }
@@ -74,20 +74,4 @@ async fn same_bytes(a: &dyn VfsFile, b: &dyn VfsFile) -> VfsResult<bool> {
         }
         offset += n as u64;
     }
-}
-
-/// Reads at `offset` until `buf` is full or the file ends; returns the
-/// count (short reads of a backend do not mean the end).
-pub(super) async fn read_full(file: &dyn VfsFile, buf: &mut [u8], offset: u64) -> VfsResult<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        let n = file
-            .read_at(&mut buf[filled..], offset + filled as u64)
-            .await?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    Ok(filled)
 }
