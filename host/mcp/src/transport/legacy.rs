@@ -61,12 +61,7 @@ impl Legacy {
             .send()
             .await
             .map_err(|e| conn.http_error(OPEN, e))?;
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let content_type = super::content_type(&response);
         if !response.status().is_success() || !content_type.starts_with("text/event-stream") {
             let status = response.status();
             return Err(conn.error(

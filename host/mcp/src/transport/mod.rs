@@ -72,6 +72,16 @@ impl Transport {
     }
 }
 
+/// The response's media type, lower-cased (empty when absent).
+pub(crate) fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
 /// A response's outcome as our result type.
 pub(crate) fn into_result(
     conn: &Conn,

@@ -141,12 +141,7 @@ impl Streamable {
                 .and_then(|v| v.to_str().ok());
             *lock(&self.session) = session.map(str::to_owned);
         }
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let content_type = super::content_type(&response);
         let outcome = if content_type.starts_with("text/event-stream") {
             self.read_stream(response, id, method).await?
         } else {
