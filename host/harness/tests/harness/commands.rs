@@ -163,6 +163,23 @@ async fn a_host_program_gets_its_own_environment_and_the_scripts_input() {
         "{out:?}"
     );
 
+    let dir = tempfile::tempdir().unwrap();
+    let in_dir = Harness::init(InitOptions {
+        commands: vec![Command::program(
+            "hostpwd",
+            HostProgram::new("pwd").dir(dir.path()),
+        )],
+        ..options(&server)
+    })
+    .await
+    .unwrap();
+    let out = in_dir
+        .shell("hostpwd", ShellOptions::default())
+        .await
+        .unwrap();
+    let expected = dir.path().canonicalize().unwrap();
+    assert_eq!(out.stdout.trim_end(), expected.to_str().unwrap(), "{out:?}");
+
     let missing = Harness::init(InitOptions {
         commands: vec![Command::program(
             "gone",
